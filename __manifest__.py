@@ -1,0 +1,48 @@
+# Copyright 2026 account_credit_collection authors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Credit Collection",
+    "summary": "Dunning levels, reminders, promises, disputes and a collection history "
+    "for customer invoices",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "website": "https://github.com/account-credit-collection/account_credit_collection",
+    "author": "account_credit_collection authors",
+    "maintainers": [],
+    "license": "AGPL-3",
+    "development_status": "Alpha",
+    "external_dependencies": {"python": ["phonenumbers", "qrcode"]},
+    "depends": [
+        "account",
+        "account_payment",
+        "mail",
+        "phone_validation",
+        "portal",
+        "sms",
+    ],
+    "data": [
+        "security/account_credit_collection_groups.xml",
+        "security/ir.model.access.csv",
+        "security/credit_collection_security.xml",
+        "data/mail_template_data.xml",
+        "data/sms_template_data.xml",
+        "data/ir_cron_data.xml",
+        "report/credit_collection_letter_report.xml",
+        "wizards/credit_collection_dispute_views.xml",
+        "wizards/credit_collection_promise_views.xml",
+        "wizards/credit_collection_send_views.xml",
+        "views/credit_collection_level_views.xml",
+        "views/credit_collection_policy_views.xml",
+        "views/credit_collection_event_views.xml",
+        "views/credit_collection_run_views.xml",
+        "views/account_move_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/account_credit_collection_menus.xml",
+    ],
+    "demo": [
+        "demo/credit_collection_demo.xml",
+    ],
+    "post_init_hook": "post_init_hook",
+    "installable": True,
+}

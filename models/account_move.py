@@ -1,0 +1,327 @@
+# Copyright 2026 account_credit_collection authors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    # === FIELDS === #
+    credit_collection_level_id = fields.Many2one(
+        "credit.collection.level",
+        string="Collection Level",
+        compute="_compute_credit_collection_level",
+        store=True,
+        index="btree_not_null",
+        help="Highest dunning level reached by the invoice's open installments.",
+    )
+    credit_collection_last_date = fields.Date(
+        string="Last Reminder",
+        compute="_compute_credit_collection_level",
+        store=True,
+    )
+    credit_collection_next_date = fields.Date(
+        string="Next Collection Action",
+        compute="_compute_credit_collection_next_date",
+        store=True,
+        index="btree_not_null",
+    )
+    credit_collection_blocked = fields.Boolean(
+        string="Collection Blocked",
+        compute="_compute_credit_collection_blocked",
+        inverse="_inverse_credit_collection_blocked",
+        store=True,
+        tracking=True,
+        help="No reminders are sent for this invoice. Kept in step with the "
+        "'No Follow-up' flag of its receivable lines.",
+    )
+    credit_collection_block_reason = fields.Selection(
+        [("dispute", "In dispute"), ("manual", "Manual exclusion")],
+        string="Block Reason",
+        copy=False,
+        tracking=True,
+    )
+    credit_collection_block_note = fields.Char(string="Block Note", copy=False)
+    credit_collection_promise_date = fields.Date(
+        string="Promised Payment Date", copy=False, tracking=True
+    )
+    credit_collection_promise_amount = fields.Monetary(
+        string="Promised Amount", copy=False, currency_field="currency_id"
+    )
+    credit_collection_promise_residual = fields.Monetary(
+        string="Residual When Promised",
+        copy=False,
+        currency_field="currency_id",
+        help="What was still due when the promise was made: the promise is kept "
+        "when the residual has fallen by the promised amount.",
+    )
+    credit_collection_escalated = fields.Boolean(
+        string="Escalated",
+        copy=False,
+        tracking=True,
+        help="The invoice reached the final level: no more automatic reminders.",
+    )
+    credit_collection_event_ids = fields.Many2many(
+        "credit.collection.event",
+        "credit_collection_event_account_move_rel",
+        "move_id",
+        "event_id",
+        string="Collection History",
+        copy=False,
+    )
+    credit_collection_event_count = fields.Integer(
+        compute="_compute_credit_collection_event_count"
+    )
+
+    # === COMPUTE METHODS === #
+    @api.depends(
+        "line_ids.credit_collection_level_id",
+        "line_ids.credit_collection_last_date",
+    )
+    def _compute_credit_collection_level(self):
+        for move in self:
+            lines = move._get_credit_collection_lines(open_only=False)
+            levels = lines.credit_collection_level_id.sorted(
+                lambda lvl: (lvl.sequence, lvl.id)
+            )
+            move.credit_collection_level_id = levels[-1:]
+            dates = [d for d in lines.mapped("credit_collection_last_date") if d]
+            move.credit_collection_last_date = max(dates) if dates else False
+
+    @api.depends(
+        "state",
+        "line_ids.date_maturity",
+        "line_ids.reconciled",
+        "line_ids.credit_collection_level_id",
+        "credit_collection_blocked",
+        "credit_collection_escalated",
+        "credit_collection_promise_date",
+    )
+    def _compute_credit_collection_next_date(self):
+        for move in self:
+            move.credit_collection_next_date = move._get_credit_collection_next_date()
+
+    @api.depends("line_ids.blocked")
+    def _compute_credit_collection_blocked(self):
+        for move in self:
+            move.credit_collection_blocked = any(
+                move._get_credit_collection_lines(open_only=False).mapped("blocked")
+            )
+
+    def _inverse_credit_collection_blocked(self):
+        for move in self:
+            move._get_credit_collection_lines(
+                open_only=False
+            ).blocked = move.credit_collection_blocked
+
+    def _compute_credit_collection_event_count(self):
+        for move in self:
+            move.credit_collection_event_count = len(move.credit_collection_event_ids)
+
+    # === ACTION METHODS === #
+    def action_credit_collection_dispute(self):
+        self._check_credit_collection_invoices()
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "account_credit_collection.credit_collection_dispute_action"
+        )
+        action["context"] = {"default_move_ids": self.ids}
+        return action
+
+    def action_credit_collection_resolve_dispute(self):
+        disputed = self.filtered("credit_collection_blocked")
+        for move in disputed:
+            move._log_credit_collection_event(
+                "dispute",
+                self.env._("Dispute resolved: reminders resume."),
+            )
+        disputed.write(
+            {
+                "credit_collection_blocked": False,
+                "credit_collection_block_reason": False,
+                "credit_collection_block_note": False,
+            }
+        )
+        return True
+
+    def action_credit_collection_promise(self):
+        self.ensure_one()
+        self._check_credit_collection_invoices()
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "account_credit_collection.credit_collection_promise_action"
+        )
+        action["context"] = {"default_move_id": self.id}
+        return action
+
+    def action_credit_collection_send(self):
+        self._check_credit_collection_invoices()
+        partners = self.commercial_partner_id
+        if len(partners) > 1 or len(self.company_id) > 1:
+            raise UserError(
+                self.env._("Send reminders for the invoices of one customer at a time.")
+            )
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "account_credit_collection.credit_collection_send_action"
+        )
+        action["context"] = {
+            "default_partner_ids": partners.ids,
+            "default_move_ids": self.ids,
+            "default_mode": "now",
+        }
+        return action
+
+    def action_open_credit_collection_events(self):
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "account_credit_collection.credit_collection_event_action"
+        )
+        action["domain"] = [("invoice_ids", "in", self.ids)]
+        return action
+
+    # === BUSINESS METHODS === #
+    def _check_credit_collection_invoices(self):
+        wrong = self.filtered(
+            lambda m: m.move_type != "out_invoice" or m.state != "posted"
+        )
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "Collection actions apply to posted customer invoices only: "
+                    "%(moves)s.",
+                    moves=", ".join(wrong.mapped("display_name")),
+                )
+            )
+
+    def _get_credit_collection_lines(self, open_only=True):
+        """The receivable lines (one per payment-term installment) of the invoice."""
+        self.ensure_one()
+        lines = self.line_ids.filtered(
+            lambda line: (
+                line.account_id.account_type == "asset_receivable" and line.debit > 0
+            )
+        )
+        if open_only:
+            lines = lines.filtered(lambda line: not line.reconciled)
+        return lines
+
+    def _get_credit_collection_next_date(self):
+        self.ensure_one()
+        if (
+            self.move_type != "out_invoice"
+            or self.state != "posted"
+            or self.credit_collection_blocked
+            or self.credit_collection_escalated
+        ):
+            return False
+        policy = self.commercial_partner_id._get_credit_collection_policy(
+            self.company_id
+        )
+        if not policy:
+            return False
+        dates = []
+        for line in self._get_credit_collection_lines():
+            next_level = policy._get_next_level(line.credit_collection_level_id)
+            if next_level and line.date_maturity:
+                dates.append(line.date_maturity + timedelta(days=next_level.delay_days))
+        if not dates:
+            return False
+        next_date = min(dates)
+        if self.credit_collection_promise_date:
+            next_date = max(
+                next_date, self.credit_collection_promise_date + timedelta(days=1)
+            )
+        return next_date
+
+    def _set_credit_collection_dispute(self, reason):
+        """Block the invoices from dunning and give the responsible a task."""
+        self.write(
+            {
+                "credit_collection_blocked": True,
+                "credit_collection_block_reason": "dispute",
+                "credit_collection_block_note": reason,
+            }
+        )
+        events = self._log_credit_collection_event(
+            "dispute", self.env._("In dispute: %(reason)s", reason=reason)
+        )
+        for event in events:
+            event.activity_id = event._schedule_responsible_activity(
+                "mail.mail_activity_data_todo",
+                self.env._(
+                    "Dispute on %(invoices)s",
+                    invoices=", ".join(event.invoice_ids.mapped("name")),
+                ),
+            )
+        return events
+
+    def _log_credit_collection_event(self, channel, note, **values):
+        """Log a manual collection action (dispute, promise, note) on the invoices."""
+        events = self.env["credit.collection.event"]
+        for move in self:
+            events |= events.create(
+                {
+                    "company_id": move.company_id.id,
+                    "partner_id": move.commercial_partner_id.id,
+                    "invoice_ids": [fields.Command.set(move.ids)],
+                    "channel": channel,
+                    "state": "done",
+                    "note": note,
+                    **values,
+                }
+            )
+        return events
+
+    def _register_credit_collection_promise(self, promise_date, amount):
+        """Pause reminders until ``promise_date``; the run checks the promise then."""
+        self.ensure_one()
+        self._check_credit_collection_invoices()
+        if (
+            amount <= 0
+            or self.currency_id.compare_amounts(amount, self.amount_residual) > 0
+        ):
+            raise UserError(
+                self.env._(
+                    "The promised amount must be positive and at most the amount "
+                    "due (%(due)s).",
+                    due=self.currency_id.format(self.amount_residual),
+                )
+            )
+        today = fields.Date.context_today(self)
+        if promise_date < today:
+            raise UserError(self.env._("A promise to pay cannot be in the past."))
+        policy = self.commercial_partner_id._get_credit_collection_policy(
+            self.company_id
+        )
+        if policy and (promise_date - today).days > policy.promise_max_days:
+            raise UserError(
+                self.env._(
+                    "A promise to pay can be at most %(days)s days away.",
+                    days=policy.promise_max_days,
+                )
+            )
+        self.write(
+            {
+                "credit_collection_promise_date": promise_date,
+                "credit_collection_promise_amount": amount,
+                "credit_collection_promise_residual": self.amount_residual,
+            }
+        )
+        return self._log_credit_collection_event(
+            "promise",
+            self.env._(
+                "Promise to pay %(amount)s by %(date)s.",
+                amount=self.currency_id.format(amount),
+                date=fields.Date.to_string(promise_date),
+            ),
+        )
+
+    def _is_credit_collection_promise_kept(self):
+        self.ensure_one()
+        paid_since = self.credit_collection_promise_residual - self.amount_residual
+        return (
+            self.currency_id.compare_amounts(
+                paid_since, self.credit_collection_promise_amount
+            )
+            >= 0
+        )

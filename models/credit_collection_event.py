@@ -1,0 +1,353 @@
+# Copyright 2026 account_credit_collection authors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+REMINDER_CHANNELS = ("email", "sms", "letter", "phone")
+
+
+class CreditCollectionEvent(models.Model):
+    _name = "credit.collection.event"
+    _description = "Credit Collection Event"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    # === FIELDS === #
+    name = fields.Char(compute="_compute_name", store=True)
+    date = fields.Date(
+        required=True, index=True, default=fields.Date.context_today, readonly=True
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+        readonly=True,
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        check_company=True,
+        readonly=True,
+    )
+    run_id = fields.Many2one(
+        "credit.collection.run",
+        index="btree_not_null",
+        readonly=True,
+        ondelete="set null",
+    )
+    level_id = fields.Many2one(
+        "credit.collection.level",
+        index="btree_not_null",
+        readonly=True,
+        ondelete="restrict",
+    )
+    channel = fields.Selection(
+        [
+            ("email", "Email"),
+            ("sms", "SMS"),
+            ("letter", "Letter"),
+            ("phone", "Phone call"),
+            ("promise", "Promise to pay"),
+            ("dispute", "Dispute"),
+            ("plan", "Installment plan"),
+            ("legal", "Legal / agency"),
+            ("fee", "Fee"),
+            ("note", "Note"),
+        ],
+        required=True,
+        readonly=True,
+    )
+    state = fields.Selection(
+        [("done", "Done"), ("failed", "Failed"), ("skipped", "Skipped")],
+        required=True,
+        default="done",
+        index=True,
+        readonly=True,
+    )
+    reason = fields.Char(readonly=True, help="Why the action failed or was skipped.")
+    note = fields.Text()
+    user_id = fields.Many2one(
+        "res.users", string="Done By", default=lambda self: self.env.user, readonly=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    cost = fields.Monetary(
+        currency_field="currency_id", help="Cost of the action, in company currency."
+    )
+    amount_due = fields.Monetary(
+        currency_field="currency_id",
+        readonly=True,
+        help="Overdue total listed in the reminder, in company currency.",
+    )
+    invoice_ids = fields.Many2many(
+        "account.move",
+        "credit_collection_event_account_move_rel",
+        "event_id",
+        "move_id",
+        string="Invoices",
+        readonly=True,
+        check_company=True,
+    )
+    line_ids = fields.Many2many(
+        "account.move.line",
+        "credit_collection_event_line_rel",
+        "event_id",
+        "line_id",
+        string="Listed Installments",
+        readonly=True,
+    )
+    advanced_line_ids = fields.Many2many(
+        "account.move.line",
+        "credit_collection_event_advanced_line_rel",
+        "event_id",
+        "line_id",
+        string="Installments Moved Up",
+        readonly=True,
+        help="The installments whose level this reminder raised.",
+    )
+    advanced_levels = fields.Json(
+        readonly=True,
+        help="{installment id: level id} of the installments this reminder raised.",
+    )
+    recipient_ids = fields.Many2many(
+        "res.partner",
+        "credit_collection_event_recipient_rel",
+        "event_id",
+        "partner_id",
+        string="Recipients",
+        readonly=True,
+    )
+    sms_number = fields.Char(string="SMS Number", readonly=True)
+    mail_message_id = fields.Many2one(
+        "mail.message", index="btree_not_null", readonly=True, ondelete="set null"
+    )
+    activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null")
+    totals_display = fields.Text(string="Total Due", compute="_compute_totals_display")
+
+    # === COMPUTE METHODS === #
+    @api.depends("channel", "partner_id", "date", "level_id")
+    def _compute_name(self):
+        channels = dict(self._fields["channel"]._description_selection(self.env))
+        for event in self:
+            parts = [channels.get(event.channel, ""), event.partner_id.display_name]
+            if event.level_id:
+                parts.insert(1, event.level_id.name)
+            event.name = " - ".join(p for p in parts if p)
+
+    @api.depends("line_ids")
+    def _compute_totals_display(self):
+        for event in self:
+            event.totals_display = "\n".join(
+                currency.format(amount)
+                for currency, amount in event._get_totals_by_currency().items()
+            )
+
+    # === ACTION METHODS === #
+    def action_open_document(self):
+        self.ensure_one()
+        if len(self.invoice_ids) == 1:
+            return self.invoice_ids._get_records_action()
+        return self.invoice_ids._get_records_action(name=self.env._("Invoices"))
+
+    def action_print_letter(self):
+        letters = self.filtered(lambda e: e.channel == "letter")
+        if not letters:
+            raise UserError(self.env._("None of these events is a letter."))
+        return self.env.ref(
+            "account_credit_collection.action_report_credit_collection_letter"
+        ).report_action(letters)
+
+    # === BUSINESS METHODS === #
+    def _get_totals_by_currency(self):
+        """Residual of the listed installments, per currency (line currency)."""
+        self.ensure_one()
+        totals = defaultdict(float)
+        for line in self.line_ids:
+            totals[line.currency_id] += line.amount_residual_currency
+        return {currency: currency.round(amount) for currency, amount in totals.items()}
+
+    def _get_days_overdue(self, line):
+        return (self.date - line.date_maturity).days if line.date_maturity else 0
+
+    def _get_payment_url(self):
+        """Where the customer pays: the portal page of its open invoices."""
+        self.ensure_one()
+        invoices = self.line_ids.move_id
+        if len(invoices) == 1:
+            return invoices.get_base_url() + invoices.get_portal_url()
+        return self.get_base_url() + "/my/invoices"
+
+    def _execute(self):
+        """Carry out a reminder event of one channel; it fails instead of raising."""
+        for event in self:
+            handler = getattr(event, f"_execute_{event.channel}")
+            handler()
+
+    def _execute_email(self):
+        self.ensure_one()
+        template = self.level_id.mail_template_id
+        recipients = self.recipient_ids
+        blacklisted = (
+            self.env["mail.blacklist"]
+            .sudo()
+            ._search(
+                [
+                    ("email", "in", recipients.mapped("email_normalized")),
+                    ("active", "=", True),
+                ]
+            )
+        )
+        if blacklisted:
+            blacklisted_emails = set(
+                self.env["mail.blacklist"].sudo().browse(blacklisted).mapped("email")
+            )
+            recipients = recipients.filtered(
+                lambda p: p.email_normalized not in blacklisted_emails
+            )
+        if not recipients:
+            reason = (
+                self.env._("All email addresses are blacklisted.")
+                if blacklisted
+                else self.env._("No active contact with an email address.")
+            )
+            self.recipient_ids = recipients
+            return self._fail(reason, "mail.mail_activity_data_call")
+        self.recipient_ids = recipients
+        message = self.with_context(
+            mail_notify_force_send=False, mail_create_nosubscribe=True
+        ).message_post_with_source(
+            template,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.mail_message_id = message[:1]
+        return True
+
+    def _execute_sms(self):
+        self.ensure_one()
+        recipient, number, error = self.partner_id._get_credit_collection_sms_number()
+        self.sms_number = number
+        if error:
+            return self._fail(error)
+        self.recipient_ids = recipient
+        body = self.level_id.sms_template_id._render_field("body", self.ids)[self.id]
+        message = self.with_context(mail_create_nosubscribe=True)._message_sms(
+            body,
+            partner_ids=recipient.ids,
+            sms_pid_to_number={recipient.id: number},
+            put_in_queue=True,
+        )
+        self.mail_message_id = message[:1]
+        return True
+
+    def _execute_letter(self):
+        # The letter is printed from the run (one merged PDF) or from the event.
+        return True
+
+    def _execute_phone(self):
+        self.ensure_one()
+        self.activity_id = self._schedule_responsible_activity(
+            "mail.mail_activity_data_call",
+            self.env._(
+                "Call about overdue invoices (%(level)s)", level=self.level_id.name
+            ),
+        )
+        return True
+
+    def _schedule_responsible_activity(self, activity_xmlid, summary, note=None):
+        """A task for the customer's collection responsible, on the customer."""
+        self.ensure_one()
+        partner = self.partner_id
+        user = (
+            partner.with_company(self.company_id).credit_collection_user_id
+            or partner._get_credit_collection_policy(self.company_id).user_id
+            or partner.user_id
+            or self.env.ref("base.user_admin", raise_if_not_found=False)
+            or self.env.user
+        )
+        return partner.with_company(self.company_id).activity_schedule(
+            activity_xmlid,
+            date_deadline=self.date,
+            summary=summary,
+            note=note or self.note,
+            user_id=user.id,
+        )
+
+    def _fail(self, reason, activity_xmlid="mail.mail_activity_data_todo"):
+        """Mark reminder events failed: they no longer count as reminders, and the
+        collection responsible gets a task to reach the customer otherwise."""
+        for event in self.filtered(lambda e: e.state != "failed"):
+            event.write({"state": "failed", "reason": reason})
+            event.activity_id = event._schedule_responsible_activity(
+                activity_xmlid,
+                self.env._(
+                    "Reminder by %(channel)s failed: %(reason)s",
+                    channel=dict(
+                        event._fields["channel"]._description_selection(event.env)
+                    )[event.channel],
+                    reason=reason,
+                ),
+            )
+            event._revert_levels_if_nothing_reached()
+        return False
+
+    def _get_sibling_reminders(self):
+        """The other channels of the same communication (same run, customer, level)."""
+        self.ensure_one()
+        return self.search(
+            [
+                ("id", "!=", self.id),
+                ("run_id", "=", self.run_id.id),
+                ("partner_id", "=", self.partner_id.id),
+                ("level_id", "=", self.level_id.id),
+                ("date", "=", self.date),
+                ("channel", "in", REMINDER_CHANNELS),
+            ]
+        )
+
+    def _revert_levels_if_nothing_reached(self):
+        """A communication whose every channel failed did not happen: the
+        installments it raised go back to the level they had before."""
+        self.ensure_one()
+        if not self.level_id or not self.advanced_line_ids:
+            return
+        if any(s.state == "done" for s in self._get_sibling_reminders()):
+            return
+        policy = self.level_id.policy_id
+        levels = self.env["credit.collection.level"]
+        for line in self.advanced_line_ids:
+            reached = levels.browse((self.advanced_levels or {}).get(str(line.id)))
+            if reached and line.credit_collection_level_id == reached:
+                line.credit_collection_level_id = policy._get_previous_level(reached)
+                if reached.is_final:
+                    line.move_id.credit_collection_escalated = False
+        previous_dates = self._get_previous_reminder_dates()
+        for line in self.line_ids:
+            if line.credit_collection_last_date == self.date:
+                line.credit_collection_last_date = previous_dates.get(line.id, False)
+
+    def _get_previous_reminder_dates(self):
+        self.ensure_one()
+        earlier = self.search(
+            [
+                ("line_ids", "in", self.line_ids.ids),
+                ("state", "=", "done"),
+                ("channel", "in", REMINDER_CHANNELS),
+                ("id", "!=", self.id),
+                ("date", "<", self.date),
+            ]
+        )
+        dates = {}
+        for event in earlier:
+            for line in event.line_ids & self.line_ids:
+                dates[line.id] = max(dates.get(line.id, event.date), event.date)
+        return dates
+
+    def _on_delivery_failure(self, reason):
+        """Called when what the event sent bounced or could not be delivered."""
+        self.filtered(lambda e: e.state == "done")._fail(reason)

@@ -1,0 +1,92 @@
+# Copyright 2026 account_credit_collection authors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class CreditCollectionPolicy(models.Model):
+    _name = "credit.collection.policy"
+    _description = "Credit Collection Policy"
+    _order = "company_id, name"
+    _check_company_auto = True
+
+    # === FIELDS === #
+    name = fields.Char(required=True, translate=True)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    level_ids = fields.One2many("credit.collection.level", "policy_id", copy=True)
+    minimum_amount = fields.Monetary(
+        string="Minimum Overdue Amount",
+        currency_field="currency_id",
+        help="A customer whose overdue total (in company currency) is below this "
+        "amount is not reminded.",
+    )
+    minimum_gap_days = fields.Integer(
+        string="Days Between Reminders",
+        default=10,
+        help="Minimum number of days between two reminders to the same customer.",
+    )
+    promise_max_days = fields.Integer(
+        string="Longest Promise (days)",
+        default=30,
+        help="A promise to pay can be at most this many days away.",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Collection Responsible",
+        help="Gets the phone calls and escalation tasks of customers that have no "
+        "responsible of their own.",
+    )
+    level_count = fields.Integer(compute="_compute_level_count")
+
+    # === COMPUTE METHODS === #
+    @api.depends("level_ids")
+    def _compute_level_count(self):
+        for policy in self:
+            policy.level_count = len(policy.level_ids)
+
+    # === CONSTRAINT METHODS === #
+    @api.constrains("minimum_amount", "minimum_gap_days", "promise_max_days")
+    def _check_positive_thresholds(self):
+        for policy in self:
+            if (
+                min(
+                    policy.minimum_amount,
+                    policy.minimum_gap_days,
+                    policy.promise_max_days,
+                )
+                < 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The minimum amount and the numbers of days of policy "
+                        "%(policy)s cannot be negative.",
+                        policy=policy.name,
+                    )
+                )
+
+    # === BUSINESS METHODS === #
+    def _get_next_level(self, level):
+        """The level that follows ``level`` (or the first one when it is empty)."""
+        self.ensure_one()
+        levels = self.level_ids.sorted(lambda lvl: (lvl.sequence, lvl.id))
+        if not level:
+            return levels[:1]
+        following = levels.filtered(
+            lambda lvl: (lvl.sequence, lvl.id) > (level.sequence, level.id)
+        )
+        return following[:1]
+
+    def _get_previous_level(self, level):
+        self.ensure_one()
+        levels = self.level_ids.sorted(lambda lvl: (lvl.sequence, lvl.id))
+        preceding = levels.filtered(
+            lambda lvl: (lvl.sequence, lvl.id) < (level.sequence, level.id)
+        )
+        return preceding[-1:]

@@ -1,0 +1,582 @@
+# Copyright 2026 account_credit_collection authors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+import time
+from collections import defaultdict
+from datetime import datetime
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from .credit_collection_event import REMINDER_CHANNELS
+from .credit_collection_run_item import SKIP_RESULTS
+
+_logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 200
+# What a reminder sent by hand may override; a dispute or a policy-less company not.
+FORCEABLE_SKIPS = ("excluded", "already", "covered", "minimum")
+
+
+class CreditCollectionRun(models.Model):
+    _name = "credit.collection.run"
+    _description = "Credit Collection Run"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    # === FIELDS === #
+    name = fields.Char(compute="_compute_name", store=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    date = fields.Date(
+        string="As Of",
+        required=True,
+        default=lambda self: self._get_company_today(self.env.company),
+        help="Invoices are dunned as they stand on this date.",
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("in_progress", "In progress"), ("done", "Done")],
+        default="draft",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    item_ids = fields.One2many("credit.collection.run.item", "run_id", readonly=True)
+    event_ids = fields.One2many("credit.collection.event", "run_id", readonly=True)
+    event_count = fields.Integer(compute="_compute_counts")
+    reminded_count = fields.Integer(
+        string="Customers Reminded", compute="_compute_counts"
+    )
+    failed_count = fields.Integer(string="Failures", compute="_compute_counts")
+    skipped_count = fields.Integer(string="Skipped", compute="_compute_counts")
+    error_count = fields.Integer(string="Errors", compute="_compute_counts")
+    pending_count = fields.Integer(string="Customers Left", compute="_compute_counts")
+    summary = fields.Text(compute="_compute_counts")
+    duration = fields.Float(string="Duration (s)", readonly=True, digits=(16, 1))
+    started_at = fields.Datetime(readonly=True)
+    finished_at = fields.Datetime(readonly=True)
+    log = fields.Text(readonly=True)
+    partner_ids = fields.Many2many(
+        "res.partner",
+        string="Only These Customers",
+        readonly=True,
+        help="A run started by hand for some customers; empty for the daily run.",
+    )
+    move_ids = fields.Many2many(
+        "account.move",
+        string="Only These Invoices",
+        readonly=True,
+        check_company=True,
+    )
+    force_send = fields.Boolean(
+        readonly=True,
+        help="Sent by hand: the gap between reminders, the minimum amount and the "
+        "exclusion of the customer are overridden.",
+    )
+
+    # === COMPUTE METHODS === #
+    @api.depends("company_id", "date")
+    def _compute_name(self):
+        for run in self:
+            run.name = f"{run.company_id.name} {fields.Date.to_string(run.date)}"
+
+    @api.depends("item_ids.result", "event_ids.state")
+    def _compute_counts(self):
+        results_by_run = defaultdict(dict)
+        for run, result, state, count in self.env[
+            "credit.collection.run.item"
+        ]._read_group(
+            [("run_id", "in", self.ids)], ["run_id", "result", "state"], ["__count"]
+        ):
+            key = "pending" if state == "pending" else result
+            results_by_run[run][key] = results_by_run[run].get(key, 0) + count
+        events_by_run = defaultdict(dict)
+        for run, state, count in self.env["credit.collection.event"]._read_group(
+            [("run_id", "in", self.ids)], ["run_id", "state"], ["__count"]
+        ):
+            events_by_run[run][state] = count
+        labels = dict(
+            self.env["credit.collection.run.item"]
+            ._fields["result"]
+            ._description_selection(self.env)
+        )
+        for run in self:
+            results = results_by_run[run]
+            run.event_count = sum(events_by_run[run].values())
+            run.failed_count = events_by_run[run].get("failed", 0)
+            run.reminded_count = results.get("reminded", 0)
+            run.skipped_count = sum(results.get(r, 0) for r in SKIP_RESULTS)
+            run.error_count = results.get("error", 0)
+            run.pending_count = results.get("pending", 0)
+            lines = [
+                f"{labels[key]}: {count}"
+                for key, count in results.items()
+                if key in labels and count
+            ]
+            lines += [
+                self.env._(
+                    "%(level)s: %(count)s invoices", level=level.name, count=count
+                )
+                for level, count in run._get_level_counts().items()
+            ]
+            run.summary = "\n".join(lines)
+
+    # === ACTION METHODS === #
+    def action_run(self):
+        """Process the whole run now (the cron does it batch by batch)."""
+        for run in self:
+            while run._process_batch(BATCH_SIZE)[1]:
+                pass
+        return True
+
+    def action_open_events(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "account_credit_collection.credit_collection_event_action"
+        )
+        action["domain"] = [("run_id", "=", self.id)]
+        return action
+
+    def action_print_letters(self):
+        self.ensure_one()
+        letters = self.event_ids.filtered(
+            lambda e: e.channel == "letter" and e.state == "done"
+        )
+        if not letters:
+            raise UserError(self.env._("This run produced no letter."))
+        return letters.action_print_letter()
+
+    # === CRON === #
+    @api.model
+    def _cron_process(self, batch_size=BATCH_SIZE):
+        """Daily run of every company, one batch of customers per call."""
+        runs = self._get_or_create_today_runs()
+        pending = runs.filtered(lambda r: r.state != "done")
+        if not pending:
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            return
+        done, remaining = pending[0]._process_batch(batch_size)
+        remaining += sum(run._count_pending() for run in pending[1:])
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    @api.model
+    def _get_or_create_today_runs(self):
+        companies = self.env["res.company"].search(
+            [("credit_collection_policy_id", "!=", False)]
+        )
+        runs = self.browse()
+        for company in companies:
+            today = self._get_company_today(company)
+            run = self.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("date", "=", today),
+                    ("partner_ids", "=", False),
+                    ("move_ids", "=", False),
+                    ("force_send", "=", False),
+                ],
+                limit=1,
+            )
+            runs |= run or self.create({"company_id": company.id, "date": today})
+        return runs
+
+    @api.model
+    def _get_company_today(self, company):
+        """Today in the company's timezone, whatever the server's or the user's."""
+        tz = pytz.timezone(company.partner_id.tz or "UTC")
+        return datetime.now(pytz.utc).astimezone(tz).date()
+
+    # === RUN PIPELINE === #
+    def _process_batch(self, batch_size):
+        """Process one batch of customers: returns (done, remaining)."""
+        self.ensure_one()
+        started = time.monotonic()
+        if self.state == "done":
+            return 0, 0
+        if self.state == "draft":
+            self._prepare_queue()
+        items = self._take_pending_items(batch_size)
+        self._process_items(items)
+        remaining = self._count_pending()
+        values = {"duration": self.duration + time.monotonic() - started}
+        if not remaining:
+            values.update(state="done", finished_at=fields.Datetime.now())
+        self.write(values)
+        return len(items), remaining
+
+    def _prepare_queue(self):
+        """Lock the run, then list the customers that have open invoice
+        installments; a concurrent worker waits and finds the queue made."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM credit_collection_run WHERE id = %s FOR NO KEY UPDATE",
+                self.id,
+            )
+        )
+        self.invalidate_recordset(["state"])
+        if self.state != "draft":
+            return
+        partners = self._get_candidate_partners()
+        self.env["credit.collection.run.item"].create(
+            [{"run_id": self.id, "partner_id": p.id} for p in partners]
+        )
+        self.write({"state": "in_progress", "started_at": fields.Datetime.now()})
+
+    def _get_candidate_partners(self):
+        groups = self.env["account.move.line"]._read_group(
+            self._get_open_line_domain(self.partner_ids or None), ["partner_id"]
+        )
+        return self.env["res.partner"].union(*(partner for (partner,) in groups))
+
+    def _get_open_line_domain(self, partners=None):
+        domain = [
+            ("company_id", "=", self.company_id.id),
+            ("parent_state", "=", "posted"),
+            ("move_id.move_type", "=", "out_invoice"),
+            ("account_id.account_type", "=", "asset_receivable"),
+            ("reconciled", "=", False),
+            ("debit", ">", 0),
+            ("amount_residual", ">", 0),
+        ]
+        if partners is not None:
+            domain.append(("partner_id", "in", partners.ids))
+        return domain
+
+    def _get_credit_domain(self, partners):
+        return [
+            ("company_id", "=", self.company_id.id),
+            ("parent_state", "=", "posted"),
+            ("account_id.account_type", "=", "asset_receivable"),
+            ("reconciled", "=", False),
+            ("amount_residual", "<", 0),
+            ("partner_id", "in", partners.ids),
+        ]
+
+    def _take_pending_items(self, limit):
+        """Pending customers of this run that no other worker holds."""
+        self.env["credit.collection.run.item"].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT id FROM credit_collection_run_item
+                    WHERE run_id = %s AND state = 'pending'
+                 ORDER BY id LIMIT %s
+                      FOR NO KEY UPDATE SKIP LOCKED""",
+                self.id,
+                limit,
+            )
+        )
+        return self.env["credit.collection.run.item"].browse(r[0] for r in rows)
+
+    def _count_pending(self):
+        self.ensure_one()
+        if self.state == "draft":
+            return 1
+        return self.env["credit.collection.run.item"].search_count(
+            [("run_id", "=", self.id), ("state", "=", "pending")]
+        )
+
+    def _process_items(self, items):
+        context = self._prepare_batch_context(items.partner_id, self.move_ids)
+        for item in items:
+            try:
+                with self.env.cr.savepoint():
+                    result, level = self._process_partner(item.partner_id, context)
+                    item.write(
+                        {"state": "done", "result": result, "level_id": level.id}
+                    )
+            except Exception as error:
+                _logger.exception("Credit collection failed for %s", item.partner_id)
+                message = f"{item.partner_id.display_name}: {error}"
+                item.write({"state": "done", "result": "error", "message": message})
+                self.log = "\n".join(filter(None, [self.log, message]))
+
+    def _prepare_batch_context(self, partners, moves=None):
+        """Everything the batch needs, read in a few queries for all its customers."""
+        domain = self._get_open_line_domain(partners)
+        if moves:
+            domain.append(("move_id", "in", moves.ids))
+        lines = self.env["account.move.line"].search(domain, order="date_maturity, id")
+        lines_by_partner = defaultdict(lambda: self.env["account.move.line"])
+        for line in lines:
+            lines_by_partner[line.partner_id] |= line
+        credits = {
+            partner: -amount
+            for partner, amount in self.env["account.move.line"]._read_group(
+                self._get_credit_domain(partners),
+                ["partner_id"],
+                ["amount_residual:sum"],
+            )
+        }
+        last_dates = dict(
+            self.env["credit.collection.event"]._read_group(
+                [
+                    ("company_id", "=", self.company_id.id),
+                    ("partner_id", "in", partners.ids),
+                    ("channel", "in", REMINDER_CHANNELS),
+                    ("state", "=", "done"),
+                    ("level_id", "!=", False),
+                ],
+                ["partner_id"],
+                ["date:max"],
+            )
+        )
+        return {
+            "lines": lines_by_partner,
+            "credits": credits,
+            "last_dates": last_dates,
+        }
+
+    def _process_partner(self, partner, context):
+        """Decide and carry out what one customer gets today: (result, level)."""
+        self._settle_due_promises(context["lines"][partner].move_id)
+        decision = self._decide_partner(partner, context)
+        if decision["result"] == "reminded":
+            self._advance_lines(decision["moving"], decision["listed"])
+            self._send_reminders(
+                partner, decision["level"], decision["listed"], decision["moving"]
+            )
+        return decision["result"], decision["level"]
+
+    def _decide_partner(self, partner, context):
+        """What the policy gives one customer on the run's date; writes nothing.
+
+        Returns a dict: result (see credit.collection.run.item), level (of the
+        communication), moving ({installment: level it reaches}) and listed (the
+        installments the communication lists)."""
+        lines = context["lines"][partner]
+        decision = {
+            "result": "no_change",
+            "level": self.env["credit.collection.level"],
+            "moving": {},
+            "listed": self.env["account.move.line"],
+        }
+        policy = partner._get_credit_collection_policy(self.company_id)
+        forced = self.force_send
+        overdue = lines.filtered(lambda line: line.date_maturity < self.date)
+        skip = self._get_partner_skip_reason(partner, policy, overdue, context)
+        if skip and not (forced and skip in FORCEABLE_SKIPS):
+            decision["result"] = skip
+            return decision
+        due_levels = self._get_due_levels(lines, policy)
+        moving = {
+            line: lvl for line, lvl in due_levels.items() if not self._is_paused(line)
+        }
+        last_date = context["last_dates"].get(partner)
+        too_soon = last_date and (self.date - last_date).days < policy.minimum_gap_days
+        listed = (overdue | self.env["account.move.line"].union(*moving)).filtered(
+            lambda line: (
+                not self._is_paused(line)
+                and not line.move_id.credit_collection_escalated
+            )
+        )
+        if moving and (not too_soon or forced):
+            decision.update(
+                result="reminded",
+                moving=moving,
+                listed=listed,
+                level=max(moving.values(), key=lambda lvl: (lvl.sequence, lvl.id)),
+            )
+        elif forced and listed:
+            # Sent by hand with no level due: the reminder of the level reached.
+            reached = listed.credit_collection_level_id.sorted(
+                lambda lvl: (lvl.sequence, lvl.id)
+            )
+            decision.update(
+                result="reminded",
+                listed=listed,
+                level=reached[-1:] or policy._get_next_level(reached),
+            )
+        elif moving:
+            decision["result"] = "gap"
+        elif due_levels:
+            paused = {self._is_paused(line) for line in due_levels}
+            decision["result"] = "blocked" if "blocked" in paused else "promise"
+        return decision
+
+    def _get_partner_skip_reason(self, partner, policy, overdue, context):
+        if not policy:
+            return "no_policy"
+        if partner.credit_collection_excluded:
+            return "excluded"
+        last_date = context["last_dates"].get(partner)
+        if last_date and last_date >= self.date:
+            return "already"
+        overdue_total = sum(overdue.mapped("amount_residual"))
+        if overdue and context["credits"].get(partner, 0) >= overdue_total:
+            return "covered"
+        if (
+            overdue
+            and self.company_id.currency_id.compare_amounts(
+                overdue_total, policy.minimum_amount
+            )
+            < 0
+        ):
+            return "minimum"
+        return ""
+
+    def _settle_due_promises(self, moves):
+        """Promises whose date has passed: kept ones end, broken ones are logged."""
+        for move in moves.filtered(
+            lambda m: (
+                m.credit_collection_promise_date
+                and m.credit_collection_promise_date < self.date
+            )
+        ):
+            if move._is_credit_collection_promise_kept():
+                note = self.env._("Promise to pay kept.")
+                state = "done"
+            else:
+                note = self.env._(
+                    "Promise to pay %(amount)s by %(date)s broken: reminders resume.",
+                    amount=move.currency_id.format(
+                        move.credit_collection_promise_amount
+                    ),
+                    date=fields.Date.to_string(move.credit_collection_promise_date),
+                )
+                state = "failed"
+            move._log_credit_collection_event(
+                "promise",
+                note,
+                run_id=self.id,
+                date=self.date,
+                state=state,
+                reason=note if state == "failed" else False,
+            )
+            move.write(
+                {
+                    "credit_collection_promise_date": False,
+                    "credit_collection_promise_amount": 0.0,
+                    "credit_collection_promise_residual": 0.0,
+                }
+            )
+
+    def _get_due_levels(self, lines, policy):
+        """{line: level} for the installments whose next level is due today.
+        One step at most: a run after days without runs never skips a level."""
+        due = {}
+        for line in lines:
+            if line.move_id.credit_collection_escalated:
+                continue
+            next_level = policy._get_next_level(line.credit_collection_level_id)
+            if not next_level:
+                continue
+            if (self.date - line.date_maturity).days >= next_level.delay_days:
+                due[line] = next_level
+        return due
+
+    def _is_paused(self, line):
+        """Why an installment gets no reminder today: 'blocked', 'promise' or ''."""
+        move = line.move_id
+        if line.blocked or move.credit_collection_blocked:
+            return "blocked"
+        if move.credit_collection_promise_date and (
+            move.credit_collection_promise_date >= self.date
+        ):
+            return "promise"
+        return ""
+
+    def _advance_lines(self, moving, listed):
+        for line, level in moving.items():
+            line.credit_collection_level_id = level
+        listed.credit_collection_last_date = self.date
+        final_moves = self.env["account.move"].union(
+            *(line.move_id for line, level in moving.items() if level.is_final)
+        )
+        final_moves.credit_collection_escalated = True
+
+    def _send_reminders(self, partner, level, listed, moving):
+        common = self._prepare_event_vals(partner, level, listed, moving)
+        events = (
+            self.env["credit.collection.event"]
+            .with_context(mail_create_nolog=True, tracking_disable=True)
+            .create(
+                [{**common, "channel": channel} for channel in level._get_channels()]
+            )
+        )
+        recipients = partner._get_credit_collection_contacts(listed.move_id).filtered(
+            "email"
+        )
+        for event in events:
+            if not partner.active and event.channel in ("email", "sms"):
+                event.write(
+                    {
+                        "state": "skipped",
+                        "reason": self.env._(
+                            "Archived customer: a task replaces the automatic message."
+                        ),
+                    }
+                )
+                event.activity_id = event._schedule_responsible_activity(
+                    "mail.mail_activity_data_call",
+                    self.env._("Contact archived customer about overdue invoices"),
+                )
+                continue
+            if event.channel == "email":
+                event.recipient_ids = recipients
+            event._execute()
+        if level.is_final:
+            self._escalate(partner, level, listed, moving)
+        return events
+
+    def _prepare_event_vals(self, partner, level, listed, moving):
+        advanced = self.env["account.move.line"].union(*moving)
+        return {
+            "run_id": self.id,
+            "date": self.date,
+            "company_id": self.company_id.id,
+            "partner_id": partner.id,
+            "level_id": level.id,
+            "state": "done",
+            "invoice_ids": [fields.Command.set(listed.move_id.ids)],
+            "line_ids": [fields.Command.set(listed.ids)],
+            "advanced_line_ids": [fields.Command.set(advanced.ids)],
+            "advanced_levels": {str(line.id): lvl.id for line, lvl in moving.items()},
+            "amount_due": sum(listed.mapped("amount_residual")),
+        }
+
+    def _escalate(self, partner, level, listed, moving):
+        escalated = self.env["account.move"].union(
+            *(line.move_id for line, lvl in moving.items() if lvl.is_final)
+        )
+        event = self.env["credit.collection.event"].create(
+            {
+                **self._prepare_event_vals(partner, level, listed, moving),
+                "channel": "legal",
+                "invoice_ids": [fields.Command.set(escalated.ids)],
+                "note": self.env._(
+                    "Escalated: no more automatic reminders for %(invoices)s. "
+                    "Decide on legal action or an agency.",
+                    invoices=", ".join(escalated.mapped("name")),
+                ),
+            }
+        )
+        event.activity_id = event._schedule_responsible_activity(
+            "mail.mail_activity_data_todo",
+            self.env._("Escalated debt: decide legal action"),
+        )
+        return event
+
+    # === REPORTING === #
+    def _get_level_counts(self):
+        """{level: number of invoices that reached it in this run}."""
+        self.ensure_one()
+        invoices_by_level = defaultdict(set)
+        lines = self.env["account.move.line"]
+        for event in self.event_ids.filtered(
+            lambda e: e.channel in REMINDER_CHANNELS and e.state == "done"
+        ):
+            for line_id, level_id in (event.advanced_levels or {}).items():
+                invoices_by_level[level_id].add(lines.browse(int(line_id)).move_id.id)
+        levels = (
+            self.env["credit.collection.level"]
+            .browse(invoices_by_level)
+            .sorted(lambda lvl: (lvl.sequence, lvl.id))
+        )
+        return {level: len(invoices_by_level[level.id]) for level in levels}

@@ -1,0 +1,4 @@
+from . import test_credit_collection_run
+from . import test_credit_collection_rules
+from . import test_credit_collection_delivery
+from . import test_credit_collection_actions
