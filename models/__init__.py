@@ -8,4 +8,6 @@ from . import res_config_settings
 from . import res_partner
 from . import account_move
 from . import account_move_line
+from . import mail_mail
+from . import mail_message
 from . import mail_notification

@@ -1,11 +1,15 @@
 # Copyright 2026 account_credit_collection authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import secrets
 from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.sms_segments import count_sms_segments, to_gsm7
+
 REMINDER_CHANNELS = ("email", "sms", "letter", "phone")
+SHORT_CODE_LENGTH = 12
 
 
 class CreditCollectionEvent(models.Model):
@@ -123,11 +127,27 @@ class CreditCollectionEvent(models.Model):
         readonly=True,
     )
     sms_number = fields.Char(string="SMS Number", readonly=True)
+    sms_segments = fields.Integer(string="SMS Segments", readonly=True)
     mail_message_id = fields.Many2one(
         "mail.message", index="btree_not_null", readonly=True, ondelete="set null"
     )
     activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null")
+    short_code = fields.Char(
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        default=lambda self: secrets.token_urlsafe(SHORT_CODE_LENGTH * 3 // 4),
+        help="Unguessable code of the reminder's short payment link (/cc/<code>).",
+    )
     totals_display = fields.Text(string="Total Due", compute="_compute_totals_display")
+
+    _sql_constraints = [
+        (
+            "short_code_unique",
+            "unique(short_code)",
+            "The short link code must be unique.",
+        ),
+    ]
 
     # === COMPUTE METHODS === #
     @api.depends("channel", "partner_id", "date", "level_id")
@@ -171,22 +191,57 @@ class CreditCollectionEvent(models.Model):
             totals[line.currency_id] += line.amount_residual_currency
         return {currency: currency.round(amount) for currency, amount in totals.items()}
 
+    def _get_level_invoice_counts(self):
+        """{level: number of invoices these reminders raised to it}."""
+        invoices_by_level = defaultdict(set)
+        reminders = self.filtered(
+            lambda e: e.channel in REMINDER_CHANNELS and e.state == "done"
+        )
+        lines = self.env["account.move.line"]
+        for event in reminders:
+            for line_id, level_id in (event.advanced_levels or {}).items():
+                invoices_by_level[level_id].add(lines.browse(int(line_id)).move_id.id)
+        levels = self.env["credit.collection.level"].browse(invoices_by_level)
+        return {
+            level: len(invoices_by_level[level.id])
+            for level in levels.sorted(lambda lvl: (lvl.sequence, lvl.id))
+        }
+
     def _get_days_overdue(self, line):
         return (self.date - line.date_maturity).days if line.date_maturity else 0
 
     def _get_payment_url(self):
-        """Where the customer pays: the portal page of its open invoices."""
+        """The short link printed in reminders: it fits an SMS."""
         self.ensure_one()
-        invoices = self.line_ids.move_id
+        return f"{self.get_base_url()}/cc/{self.short_code}"
+
+    def _get_payment_target_path(self):
+        """Where the short link leads: the invoice's portal page (with its access
+        token) for one invoice, the customer's invoices otherwise."""
+        self.ensure_one()
+        invoices = self.line_ids.move_id or self.invoice_ids
         if len(invoices) == 1:
-            return invoices.get_base_url() + invoices.get_portal_url()
-        return self.get_base_url() + "/my/invoices"
+            return invoices.get_portal_url()
+        return "/my/invoices"
+
+    @api.model
+    def _get_by_short_code(self, code):
+        if not code or len(code) != SHORT_CODE_LENGTH:
+            return self.browse()
+        return self.search([("short_code", "=", code)], limit=1)
 
     def _execute(self):
-        """Carry out a reminder event of one channel; it fails instead of raising."""
+        """Carry out a reminder event of one channel; it fails instead of raising.
+        Its cost is the company's unit cost of the channel (SMS: per segment)."""
         for event in self:
-            handler = getattr(event, f"_execute_{event.channel}")
-            handler()
+            getattr(event, f"_execute_{event.channel}")()
+            if event.state == "done" or event.mail_message_id:
+                event.cost = event._get_channel_cost()
+
+    def _get_channel_cost(self):
+        self.ensure_one()
+        unit = self.company_id._get_credit_collection_unit_cost(self.channel)
+        return unit * self.sms_segments if self.channel == "sms" else unit
 
     def _execute_email(self):
         self.ensure_one()
@@ -224,6 +279,7 @@ class CreditCollectionEvent(models.Model):
             template,
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
+            email_layout_xmlid="mail.mail_notification_light",
         )
         self.mail_message_id = message[:1]
         return True
@@ -235,7 +291,8 @@ class CreditCollectionEvent(models.Model):
         if error:
             return self._fail(error)
         self.recipient_ids = recipient
-        body = self.level_id.sms_template_id._render_field("body", self.ids)[self.id]
+        body = self._render_sms_body(self.level_id.sms_template_id)
+        self.sms_segments = count_sms_segments(body)
         message = self.with_context(mail_create_nosubscribe=True)._message_sms(
             body,
             partner_ids=recipient.ids,
@@ -244,6 +301,13 @@ class CreditCollectionEvent(models.Model):
         )
         self.mail_message_id = message[:1]
         return True
+
+    def _render_sms_body(self, template):
+        """The SMS text in the customer's language, kept inside GSM-7."""
+        self.ensure_one()
+        return to_gsm7(
+            template._render_field("body", self.ids, compute_lang=True)[self.id]
+        )
 
     def _execute_letter(self):
         # The letter is printed from the run (one merged PDF) or from the event.

@@ -3,12 +3,13 @@
 import logging
 import time
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from .credit_collection_event import REMINDER_CHANNELS
@@ -230,10 +231,38 @@ class CreditCollectionRun(models.Model):
         self.write({"state": "in_progress", "started_at": fields.Datetime.now()})
 
     def _get_candidate_partners(self):
-        groups = self.env["account.move.line"]._read_group(
-            self._get_open_line_domain(self.partner_ids or None), ["partner_id"]
+        """Customers with an installment old enough for the earliest level of any
+        policy of the company, or with a promise to settle."""
+        domain = self._get_open_line_domain(self.partner_ids or None)
+        earliest = self._get_earliest_level_delay()
+        if earliest is None:
+            return self.env["res.partner"]
+        domain = expression.AND(
+            [
+                domain,
+                [
+                    "|",
+                    ("date_maturity", "<=", self.date - timedelta(days=earliest)),
+                    ("move_id.credit_collection_promise_date", "<", self.date),
+                ],
+            ]
         )
+        groups = self.env["account.move.line"]._read_group(domain, ["partner_id"])
         return self.env["res.partner"].union(*(partner for (partner,) in groups))
+
+    def _get_earliest_level_delay(self):
+        delays = (
+            self.env["credit.collection.level"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", self.company_id.id),
+                    ("policy_id.active", "=", True),
+                ]
+            )
+            .mapped("delay_days")
+        )
+        return min(delays) if delays else None
 
     def _get_open_line_domain(self, partners=None):
         domain = [
@@ -567,16 +596,4 @@ class CreditCollectionRun(models.Model):
     def _get_level_counts(self):
         """{level: number of invoices that reached it in this run}."""
         self.ensure_one()
-        invoices_by_level = defaultdict(set)
-        lines = self.env["account.move.line"]
-        for event in self.event_ids.filtered(
-            lambda e: e.channel in REMINDER_CHANNELS and e.state == "done"
-        ):
-            for line_id, level_id in (event.advanced_levels or {}).items():
-                invoices_by_level[level_id].add(lines.browse(int(line_id)).move_id.id)
-        levels = (
-            self.env["credit.collection.level"]
-            .browse(invoices_by_level)
-            .sorted(lambda lvl: (lvl.sequence, lvl.id))
-        )
-        return {level: len(invoices_by_level[level.id]) for level in levels}
+        return self.event_ids._get_level_invoice_counts()

@@ -11,41 +11,37 @@ class MailNotification(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         notifications = super().create(vals_list)
-        notifications.filtered(
-            lambda n: n.notification_status in FAILED_STATUSES
-        )._fail_credit_collection_events()
+        notifications._check_credit_collection_delivery()
         return notifications
 
     def write(self, vals):
         res = super().write(vals)
         if vals.get("notification_status") in FAILED_STATUSES:
-            self._fail_credit_collection_events()
+            self._check_credit_collection_delivery()
         return res
 
-    def _fail_credit_collection_events(self):
-        """A reminder whose every recipient failed (undeliverable email, bounce,
-        refused SMS) turns its event to failed; it then does not count."""
-        messages = self.mail_message_id.filtered(
-            lambda m: m.model == "credit.collection.event"
-        )
-        if not messages:
-            return
-        events = (
-            self.env["credit.collection.event"]
-            .sudo()
-            .search([("mail_message_id", "in", messages.ids), ("state", "=", "done")])
-        )
-        for event in events:
-            notifications = event.mail_message_id.sudo().notification_ids.filtered(
-                lambda n: n.notification_type in ("email", "sms")
+    def _check_credit_collection_delivery(self):
+        """Bounces and SMS failures are final when written. Email exceptions are not
+        (Odoo marks them before sending, then sets the outcome): mail.mail reports
+        those once the SMTP server has answered."""
+        final_failures = self.filtered(
+            lambda n: (
+                n.notification_status == "bounce"
+                or (
+                    n.notification_status == "exception"
+                    and n.notification_type == "sms"
+                )
             )
-            if all(n.notification_status in FAILED_STATUSES for n in notifications):
-                reasons = {
-                    n.failure_reason
-                    or dict(
-                        n._fields["failure_type"]._description_selection(n.env)
-                    ).get(n.failure_type, n.failure_type or "")
-                    or n.notification_status
-                    for n in notifications
-                }
-                event._on_delivery_failure("; ".join(sorted(r for r in reasons if r)))
+        )
+        final_failures.mail_message_id._fail_credit_collection_events()
+
+    def _get_credit_collection_reason(self):
+        self.ensure_one()
+        failure_types = dict(
+            self._fields["failure_type"]._description_selection(self.env)
+        )
+        return (
+            self.failure_reason
+            or failure_types.get(self.failure_type)
+            or self.notification_status
+        )

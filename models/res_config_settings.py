@@ -10,3 +10,15 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.credit_collection_policy_id",
         readonly=False,
     )
+    credit_collection_cost_email = fields.Monetary(
+        related="company_id.credit_collection_cost_email", readonly=False
+    )
+    credit_collection_cost_sms = fields.Monetary(
+        related="company_id.credit_collection_cost_sms", readonly=False
+    )
+    credit_collection_cost_letter = fields.Monetary(
+        related="company_id.credit_collection_cost_letter", readonly=False
+    )
+    credit_collection_cost_phone = fields.Monetary(
+        related="company_id.credit_collection_cost_phone", readonly=False
+    )

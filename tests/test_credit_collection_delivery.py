@@ -66,7 +66,7 @@ class TestCreditCollectionDelivery(CreditCollectionCommon, MockSMS):
         notifications[0].write({"notification_status": "bounce"})
         self.assertEqual(event.state, "done")
         notifications[1].write(
-            {"notification_status": "exception", "failure_type": "mail_smtp"}
+            {"notification_status": "bounce", "failure_type": "mail_bounce"}
         )
         self.assertEqual(event.state, "failed")
 
@@ -97,7 +97,7 @@ class TestCreditCollectionDelivery(CreditCollectionCommon, MockSMS):
             sms.send()
         self.assertEqual(len(self._sms), 1)
         self.assertEqual(self._sms[0]["number"], "+393331234567")
-        self.assertIn("SECOND NOTICE", self._sms[0]["body"])
+        self.assertIn("2nd notice", self._sms[0]["body"])
         self.assertEqual(sms_event.state, "done")
 
     def test_refused_sms_fails_only_the_sms_event(self):

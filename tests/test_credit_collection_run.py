@@ -5,6 +5,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo import SUPERUSER_ID, api, sql_db
 from odoo.tests import tagged
 
 from .common import CreditCollectionCommon
@@ -18,7 +19,7 @@ class TestCreditCollectionRun(CreditCollectionCommon):
 
         run = self.run_on("2024-01-10")  # 9 days: nothing yet
         self.assertFalse(invoice.credit_collection_level_id)
-        self.assertEqual(run.item_ids.result, "no_change")
+        self.assertFalse(run.item_ids, "too recent for any level: not even queued")
         self.assertEqual(invoice.credit_collection_next_date, date(2024, 1, 11))
 
         run = self.run_on("2024-01-11")  # 10 days: first reminder by email only
@@ -210,6 +211,71 @@ class TestCreditCollectionRun(CreditCollectionCommon):
         rerun = self.run_on("2024-01-15")
         self.assertEqual(rerun.event_ids.partner_id, self.other_customer)
         self.assertEqual(len(self.reminders(self.customer)), 1)
+
+    def test_run_stopped_halfway_resumes_without_resending(self):
+        partners = self.env["res.partner"].create(
+            [{"name": f"Late {i}", "email": f"late{i}@x.example.com"} for i in range(3)]
+        )
+        for partner in partners:
+            self.create_invoice(partner, 100.0, "2024-01-01")
+        run = self.env["credit.collection.run"].create(
+            {"company_id": self.company.id, "date": "2024-01-15"}
+        )
+        self.assertEqual(run._process_batch(2), (2, 1))  # then the worker dies
+        self.assertEqual(run.state, "in_progress")
+        run.action_run()  # the next call resumes with what is left
+        self.assertEqual(run.state, "done")
+        self.assertEqual(
+            sorted(self.reminders().mapped("partner_id.name")),
+            ["Late 0", "Late 1", "Late 2"],
+        )
+
+    def test_two_workers_never_take_the_same_customer(self):
+        """Two cursors (two cron workers) take disjoint customers of one run."""
+        db = sql_db.db_connect(self.env.cr.dbname)
+        with db.cursor() as setup_cr:
+            env = api.Environment(setup_cr, SUPERUSER_ID, {})
+            partners = (
+                env["res.partner"]
+                .with_context(active_test=False)
+                .search([], limit=4, order="id")
+            )
+            run_id = (
+                env["credit.collection.run"]
+                .create(
+                    {
+                        "company_id": env.ref("base.main_company").id,
+                        "date": "2000-01-01",
+                    }
+                )
+                .id
+            )
+            setup_cr.execute(
+                "UPDATE credit_collection_run SET state = 'in_progress' WHERE id = %s",
+                [run_id],
+            )
+            env["credit.collection.run.item"].create(
+                [{"run_id": run_id, "partner_id": p.id} for p in partners]
+            )
+            setup_cr.commit()
+        try:
+            with db.cursor() as cr_a, db.cursor() as cr_b:
+                run_a = api.Environment(cr_a, SUPERUSER_ID, {})["credit.collection.run"]
+                run_b = api.Environment(cr_b, SUPERUSER_ID, {})["credit.collection.run"]
+                taken_a = run_a.browse(run_id)._take_pending_items(2).partner_id.ids
+                taken_b = run_b.browse(run_id)._take_pending_items(10).partner_id.ids
+                self.assertEqual(len(taken_a), 2)
+                self.assertEqual(len(taken_b), 2)
+                self.assertFalse(set(taken_a) & set(taken_b))
+                self.assertEqual(set(taken_a) | set(taken_b), set(partners.ids))
+                cr_a.rollback()
+                cr_b.rollback()
+        finally:
+            with db.cursor() as cleanup_cr:
+                cleanup_cr.execute(
+                    "DELETE FROM credit_collection_run WHERE id = %s", [run_id]
+                )
+                cleanup_cr.commit()
 
     def test_cron_processes_batches_with_progress(self):
         for i in range(3):

@@ -1,0 +1,55 @@
+# Copyright 2026 account_credit_collection authors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.tests import tagged
+
+from ..tools.sms_segments import count_sms_segments, is_gsm7
+from .common import CreditCollectionCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCreditCollectionItalian(CreditCollectionCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("it_IT")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["account_credit_collection"], ["it_IT"], overwrite=True
+        )
+        cls.customer.lang = "it_IT"
+
+    def test_italian_customer_gets_italian_reminders(self):
+        invoice = self.create_invoice(self.customer, 1234.5, "2024-01-01")
+        run = self.run_on("2024-01-11")
+        mail = self.mails_of(run.event_ids)
+        self.assertIn("Sollecito di pagamento", mail.subject)
+        self.assertIn("risultano scadute", mail.body_html)
+        self.assertIn(invoice.name, mail.body_html)
+        run = self.run_on("2024-01-26")
+        mail = self.mails_of(run.event_ids.filtered(lambda e: e.channel == "email"))
+        self.assertIn("Secondo sollecito", mail.subject)
+        sms = (
+            self.env["sms.sms"]
+            .sudo()
+            .search([("mail_message_id", "in", run.event_ids.mail_message_id.ids)])
+        )
+        self.assertIn("secondo sollecito", sms.body)
+
+    def test_shipped_sms_fit_one_gsm7_segment(self):
+        """Every SMS template, in both languages, for a typical reminder."""
+        self.company.name = "Rossi Forniture Industriali S.r.l."
+        self.create_invoice(self.customer, 12345.67, "2024-01-01")
+        run = self.run_on("2024-01-11")
+        event = run.event_ids
+        templates = self.env["sms.template"].search(
+            [("model", "=", "credit.collection.event")]
+        )
+        self.assertEqual(len(templates), 3)
+        for lang in ("en_US", "it_IT"):
+            for template in templates:
+                event.partner_id.lang = lang
+                body = event._render_sms_body(template)
+                self.assertIn(f"/cc/{event.short_code}", body)
+                self.assertTrue(is_gsm7(body), f"{template.name} {lang}: {body}")
+                self.assertEqual(
+                    count_sms_segments(body), 1, f"{template.name} {lang}: {body}"
+                )
