@@ -5,6 +5,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .account_move_line import COLLECTION_WRITE_CONTEXT
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -325,3 +327,8 @@ class AccountMove(models.Model):
             )
             >= 0
         )
+
+    def _write_credit_collection(self, vals):
+        """Write collection fields (never accounting data) the cheap way."""
+        assert all(fname.startswith("credit_collection_") for fname in vals)
+        return self.with_context(**COLLECTION_WRITE_CONTEXT).write(vals)

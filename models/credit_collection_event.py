@@ -387,13 +387,23 @@ class CreditCollectionEvent(models.Model):
         for line in self.advanced_line_ids:
             reached = levels.browse((self.advanced_levels or {}).get(str(line.id)))
             if reached and line.credit_collection_level_id == reached:
-                line.credit_collection_level_id = policy._get_previous_level(reached)
+                line._write_credit_collection(
+                    {
+                        "credit_collection_level_id": policy._get_previous_level(
+                            reached
+                        ).id
+                    }
+                )
                 if reached.is_final:
-                    line.move_id.credit_collection_escalated = False
+                    line.move_id._write_credit_collection(
+                        {"credit_collection_escalated": False}
+                    )
         previous_dates = self._get_previous_reminder_dates()
         for line in self.line_ids:
             if line.credit_collection_last_date == self.date:
-                line.credit_collection_last_date = previous_dates.get(line.id, False)
+                line._write_credit_collection(
+                    {"credit_collection_last_date": previous_dates.get(line.id, False)}
+                )
 
     def _get_previous_reminder_dates(self):
         self.ensure_one()

@@ -478,7 +478,7 @@ class CreditCollectionRun(models.Model):
                 state=state,
                 reason=note if state == "failed" else False,
             )
-            move.write(
+            move._write_credit_collection(
                 {
                     "credit_collection_promise_date": False,
                     "credit_collection_promise_amount": 0.0,
@@ -512,13 +512,21 @@ class CreditCollectionRun(models.Model):
         return ""
 
     def _advance_lines(self, moving, listed):
+        # One write per level: journal items are costly to write one by one.
+        lines = self.env["account.move.line"]
+        by_level = defaultdict(list)
         for line, level in moving.items():
-            line.credit_collection_level_id = level
-        listed.credit_collection_last_date = self.date
+            by_level[level].append(line.id)
+        for level, line_ids in by_level.items():
+            lines.browse(line_ids)._write_credit_collection(
+                {"credit_collection_level_id": level.id}
+            )
+        listed._write_credit_collection({"credit_collection_last_date": self.date})
         final_moves = self.env["account.move"].union(
             *(line.move_id for line, level in moving.items() if level.is_final)
         )
-        final_moves.credit_collection_escalated = True
+        if final_moves:
+            final_moves._write_credit_collection({"credit_collection_escalated": True})
 
     def _send_reminders(self, partner, level, listed, moving):
         common = self._prepare_event_vals(partner, level, listed, moving)

@@ -177,7 +177,11 @@ class LedgerReplay:
         self.partners = {**existing, **{p.ref: p for p in created}}
 
     def _import_invoices(self):
-        Move = self.env["account.move"].with_company(self.company)
+        Move = (
+            self.env["account.move"]
+            .with_company(self.company)
+            .with_context(tracking_disable=True, mail_create_nolog=True)
+        )
         journal = self.env["account.journal"].search(
             [("type", "=", "sale"), ("company_id", "=", self.company.id)], limit=1
         )
@@ -273,8 +277,13 @@ class LedgerReplay:
         journal = self.env["account.journal"].search(
             [("type", "=", "bank"), ("company_id", "=", self.company.id)], limit=1
         )
+        # the replay needs no chatter on the payments it creates
         self.env["account.payment.register"].with_company(self.company).with_context(
-            active_model="account.move", active_ids=moves.ids
+            active_model="account.move",
+            active_ids=moves.ids,
+            tracking_disable=True,
+            mail_create_nolog=True,
+            mail_create_nosubscribe=True,
         ).create(
             {"payment_date": day, "journal_id": journal.id, "group_payment": False}
         )._create_payments()
