@@ -230,11 +230,17 @@ class CreditCollectionEvent(models.Model):
             return self.browse()
         return self.search([("short_code", "=", code)], limit=1)
 
-    def _execute(self):
+    def _execute(self, defer_email=False):
         """Carry out a reminder event of one channel; it fails instead of raising.
-        Its cost is the company's unit cost of the channel (SMS: per segment)."""
+        Its cost is the company's unit cost of the channel (SMS: per segment).
+
+        With ``defer_email``, an email is only checked: the run posts the emails of
+        a whole batch together (``_post_emails``), which renders them at once."""
         for event in self:
-            getattr(event, f"_execute_{event.channel}")()
+            if event.channel == "email" and defer_email:
+                event._check_email_recipients()
+            else:
+                getattr(event, f"_execute_{event.channel}")()
             if event.state == "done" or event.mail_message_id:
                 event.cost = event._get_channel_cost()
 
@@ -245,44 +251,70 @@ class CreditCollectionEvent(models.Model):
 
     def _execute_email(self):
         self.ensure_one()
-        template = self.level_id.mail_template_id
+        if self._check_email_recipients():
+            self._post_emails()
+        return self.state == "done"
+
+    def _check_email_recipients(self):
+        """Keep the recipients that may be emailed; fail when none is left."""
+        self.ensure_one()
         recipients = self.recipient_ids
-        blacklisted = (
+        blacklisted = set(
             self.env["mail.blacklist"]
             .sudo()
-            ._search(
+            .search(
                 [
                     ("email", "in", recipients.mapped("email_normalized")),
                     ("active", "=", True),
                 ]
             )
+            .mapped("email")
         )
-        if blacklisted:
-            blacklisted_emails = set(
-                self.env["mail.blacklist"].sudo().browse(blacklisted).mapped("email")
-            )
-            recipients = recipients.filtered(
-                lambda p: p.email_normalized not in blacklisted_emails
-            )
-        if not recipients:
-            reason = (
-                self.env._("All email addresses are blacklisted.")
-                if blacklisted
-                else self.env._("No active contact with an email address.")
-            )
-            self.recipient_ids = recipients
-            return self._fail(reason, "mail.mail_activity_data_call")
-        self.recipient_ids = recipients
+        self.recipient_ids = recipients.filtered(
+            lambda p: p.email_normalized not in blacklisted
+        )
+        if self.recipient_ids:
+            return True
+        reason = (
+            self.env._("All email addresses are blacklisted.")
+            if blacklisted
+            else self.env._("No active contact with an email address.")
+        )
+        self._fail(reason, "mail.mail_activity_data_call")
+        return False
+
+    def _post_emails(self):
+        """Render the emails of these reminders template by template, all records
+        at once, and post each on its event: the queue sends them."""
+        render_fields = ("subject", "body_html", "email_from", "reply_to")
+        for template, events in self.grouped(
+            lambda e: e.level_id.mail_template_id
+        ).items():
+            rendered = template._generate_template(events.ids, render_fields)
+            for event in events:
+                try:
+                    with self.env.cr.savepoint():
+                        event._post_email(template, rendered[event.id])
+                except Exception as error:  # noqa: BLE001 - the event records why
+                    event._fail(str(error))
+
+    def _post_email(self, template, values):
+        self.ensure_one()
         message = self.with_context(
             mail_notify_force_send=False, mail_create_nosubscribe=True
-        ).message_post_with_source(
-            template,
+        ).message_post(
+            subject=values.get("subject"),
+            body=values.get("body_html"),
+            email_from=values.get("email_from") or None,
+            reply_to=values.get("reply_to") or None,
+            partner_ids=self.recipient_ids.ids,
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
             email_layout_xmlid="mail.mail_notification_light",
+            mail_auto_delete=template.auto_delete,
         )
-        self.mail_message_id = message[:1]
-        return True
+        self.mail_message_id = message
+        return message
 
     def _execute_sms(self):
         self.ensure_one()
@@ -346,7 +378,10 @@ class CreditCollectionEvent(models.Model):
         """Mark reminder events failed: they no longer count as reminders, and the
         collection responsible gets a task to reach the customer otherwise."""
         for event in self.filtered(lambda e: e.state != "failed"):
-            event.write({"state": "failed", "reason": reason})
+            values = {"state": "failed", "reason": reason}
+            if not event.mail_message_id:
+                values["cost"] = 0.0  # nothing left the company
+            event.write(values)
             event.activity_id = event._schedule_responsible_activity(
                 activity_xmlid,
                 self.env._(

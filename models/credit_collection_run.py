@@ -325,6 +325,8 @@ class CreditCollectionRun(models.Model):
                 message = f"{item.partner_id.display_name}: {error}"
                 item.write({"state": "done", "result": "error", "message": message})
                 self.log = "\n".join(filter(None, [self.log, message]))
+        # emails of customers whose processing was rolled back are gone
+        context["emails"].exists()._post_emails()
 
     def _prepare_batch_context(self, partners, moves=None):
         """Everything the batch needs, read in a few queries for all its customers."""
@@ -360,6 +362,7 @@ class CreditCollectionRun(models.Model):
             "lines": lines_by_partner,
             "credits": credits,
             "last_dates": last_dates,
+            "emails": self.env["credit.collection.event"],
         }
 
     def _process_partner(self, partner, context):
@@ -368,8 +371,11 @@ class CreditCollectionRun(models.Model):
         decision = self._decide_partner(partner, context)
         if decision["result"] == "reminded":
             self._advance_lines(decision["moving"], decision["listed"])
-            self._send_reminders(
+            events = self._send_reminders(
                 partner, decision["level"], decision["listed"], decision["moving"]
+            )
+            context["emails"] |= events.filtered(
+                lambda e: e.channel == "email" and e.state == "done"
             )
         return decision["result"], decision["level"]
 
@@ -557,7 +563,7 @@ class CreditCollectionRun(models.Model):
                 continue
             if event.channel == "email":
                 event.recipient_ids = recipients
-            event._execute()
+            event._execute(defer_email=True)
         if level.is_final:
             self._escalate(partner, level, listed, moving)
         return events
