@@ -6,3 +6,4 @@ def post_init_hook(env):
     """Give every existing company the default policy (new ones get it on create)."""
     companies = env["res.company"].search([("credit_collection_policy_id", "=", False)])
     companies._create_default_credit_collection_policy()
+    env["account.move"]._recompute_credit_collection_next_dates()

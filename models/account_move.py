@@ -101,6 +101,7 @@ class AccountMove(models.Model):
         "credit_collection_blocked",
         "credit_collection_escalated",
         "credit_collection_promise_date",
+        "credit_collection_last_date",
     )
     def _compute_credit_collection_next_date(self):
         for move in self:
@@ -139,6 +140,9 @@ class AccountMove(models.Model):
                 "dispute",
                 self.env._("Dispute resolved: reminders resume."),
             )
+        disputed.credit_collection_event_ids.filtered(
+            lambda e: e.channel == "dispute"
+        ).activity_id.action_feedback(self.env._("Dispute resolved."))
         disputed.write(
             {
                 "credit_collection_blocked": False,
@@ -229,6 +233,12 @@ class AccountMove(models.Model):
         if not dates:
             return False
         next_date = min(dates)
+        if self.credit_collection_last_date:
+            next_date = max(
+                next_date,
+                self.credit_collection_last_date
+                + timedelta(days=policy.minimum_gap_days),
+            )
         if self.credit_collection_promise_date:
             next_date = max(
                 next_date, self.credit_collection_promise_date + timedelta(days=1)
@@ -332,3 +342,20 @@ class AccountMove(models.Model):
         """Write collection fields (never accounting data) the cheap way."""
         assert all(fname.startswith("credit_collection_") for fname in vals)
         return self.with_context(**COLLECTION_WRITE_CONTEXT).write(vals)
+
+    @api.model
+    def _recompute_credit_collection_next_dates(self, companies=None, partners=None):
+        """Open customer invoices get their next action date again (after a policy,
+        a level or a customer's policy changed)."""
+        domain = [
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "not in", ("paid", "in_payment", "reversed")),
+        ]
+        if companies is not None:
+            domain.append(("company_id", "in", companies.ids))
+        if partners is not None:
+            domain.append(("commercial_partner_id", "in", partners.ids))
+        moves = self.sudo().search(domain)
+        self.env.add_to_compute(self._fields["credit_collection_next_date"], moves)
+        return moves

@@ -216,13 +216,18 @@ class CreditCollectionEvent(models.Model):
         return f"{self.get_base_url()}/cc/{self.short_code}"
 
     def _get_payment_target_path(self):
-        """Where the short link leads: the invoice's portal page (with its access
-        token) for one invoice, the customer's invoices otherwise."""
+        """Where the short link leads: the portal page of the invoice (the oldest
+        due when the reminder lists several), with its access token, so that a
+        customer without a portal account can pay."""
         self.ensure_one()
-        invoices = self.line_ids.move_id or self.invoice_ids
-        if len(invoices) == 1:
-            return invoices.get_portal_url()
-        return "/my/invoices"
+        lines = (self.line_ids or self.invoice_ids.line_ids).sorted(
+            lambda line: (line.date_maturity or fields.Date.today(), line.id)
+        )
+        open_invoices = lines.move_id.filtered(
+            lambda m: m.payment_state not in ("paid", "in_payment", "reversed")
+        )
+        invoice = (open_invoices or lines.move_id)[:1]
+        return invoice.get_portal_url() if invoice else "/my"
 
     @api.model
     def _get_by_short_code(self, code):
@@ -312,6 +317,7 @@ class CreditCollectionEvent(models.Model):
             subtype_xmlid="mail.mt_comment",
             email_layout_xmlid="mail.mail_notification_light",
             mail_auto_delete=template.auto_delete,
+            record_name=values.get("subject"),
         )
         self.mail_message_id = message
         return message
@@ -333,6 +339,12 @@ class CreditCollectionEvent(models.Model):
         )
         self.mail_message_id = message[:1]
         return True
+
+    def _get_model_description(self, model_name):
+        # what the customer reads above the reminder: not "Credit Collection Event"
+        if model_name == self._name:
+            return self.env._("Payment reminder")
+        return super()._get_model_description(model_name)
 
     def _render_sms_body(self, template):
         """The SMS text in the customer's language, kept inside GSM-7."""

@@ -101,6 +101,23 @@ class CreditCollectionLevel(models.Model):
                     )
                 )
 
+    # === CRUD METHODS === #
+    @api.model_create_multi
+    def create(self, vals_list):
+        levels = super().create(vals_list)
+        self.env["account.move"]._recompute_credit_collection_next_dates(
+            levels.company_id
+        )
+        return levels
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"delay_days", "sequence", "policy_id"} & set(vals):
+            self.env["account.move"]._recompute_credit_collection_next_dates(
+                self.company_id
+            )
+        return res
+
     # === BUSINESS METHODS === #
     def _get_channels(self):
         self.ensure_one()

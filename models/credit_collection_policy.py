@@ -71,6 +71,15 @@ class CreditCollectionPolicy(models.Model):
                     )
                 )
 
+    # === CRUD METHODS === #
+    def write(self, vals):
+        res = super().write(vals)
+        if {"minimum_gap_days", "level_ids", "active"} & set(vals):
+            self.env["account.move"]._recompute_credit_collection_next_dates(
+                self.company_id
+            )
+        return res
+
     # === BUSINESS METHODS === #
     def _get_next_level(self, level):
         """The level that follows ``level`` (or the first one when it is empty)."""
@@ -90,3 +99,17 @@ class CreditCollectionPolicy(models.Model):
             lambda lvl: (lvl.sequence, lvl.id) < (level.sequence, level.id)
         )
         return preceding[-1:]
+
+    def _translate_default_names(self, values_in_lang):
+        """Give the shipped policy's names in every installed language.
+
+        ``values_in_lang(lang)`` returns the creation values rendered in ``lang``."""
+        self.ensure_one()
+        for lang, _name in self.env["res.lang"].get_installed():
+            if lang == "en_US":
+                continue
+            values = values_in_lang(lang)
+            self.with_context(lang=lang).name = values["name"]
+            levels = self.level_ids.sorted("sequence")
+            for level, command in zip(levels, values["level_ids"], strict=False):
+                level.with_context(lang=lang).name = command[2]["name"]

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytz
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
@@ -19,7 +19,7 @@ _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
 # What a reminder sent by hand may override; a dispute or a policy-less company not.
-FORCEABLE_SKIPS = ("excluded", "already", "covered", "minimum")
+FORCEABLE_SKIPS = ("excluded", "already", "minimum")
 
 
 class CreditCollectionRun(models.Model):
@@ -83,10 +83,25 @@ class CreditCollectionRun(models.Model):
     )
 
     # === COMPUTE METHODS === #
-    @api.depends("company_id", "date")
+    @api.depends("company_id", "date", "partner_ids", "move_ids")
     def _compute_name(self):
         for run in self:
-            run.name = f"{run.company_id.name} {fields.Date.to_string(run.date)}"
+            name = f"{run.company_id.name} {fields.Date.to_string(run.date)}"
+            if run.partner_ids or run.move_ids:
+                name = self.env._("%(name)s (by hand)", name=name)
+            run.name = name
+
+    @api.constrains("date", "company_id")
+    def _check_date_not_in_future(self):
+        for run in self:
+            if run.date > self._get_company_today(run.company_id):
+                raise ValidationError(
+                    self.env._(
+                        "A collection run cannot be dated in the future (%(date)s): "
+                        "it would remind customers of days not yet overdue.",
+                        date=fields.Date.to_string(run.date),
+                    )
+                )
 
     @api.depends("item_ids.result", "event_ids.state")
     def _compute_counts(self):
@@ -358,10 +373,23 @@ class CreditCollectionRun(models.Model):
                 ["date:max"],
             )
         )
+        last_attempts = dict(
+            self.env["credit.collection.event"]._read_group(
+                [
+                    ("company_id", "=", self.company_id.id),
+                    ("partner_id", "in", partners.ids),
+                    ("channel", "in", REMINDER_CHANNELS),
+                    ("level_id", "!=", False),
+                ],
+                ["partner_id"],
+                ["date:max"],
+            )
+        )
         return {
             "lines": lines_by_partner,
             "credits": credits,
             "last_dates": last_dates,
+            "last_attempts": last_attempts,
             "emails": self.env["credit.collection.event"],
         }
 
@@ -377,6 +405,8 @@ class CreditCollectionRun(models.Model):
             context["emails"] |= events.filtered(
                 lambda e: e.channel == "email" and e.state == "done"
             )
+            if events and all(e.state == "failed" for e in events):
+                return "failed", decision["level"]
         return decision["result"], decision["level"]
 
     def _decide_partner(self, partner, context):
@@ -400,6 +430,8 @@ class CreditCollectionRun(models.Model):
             decision["result"] = skip
             return decision
         due_levels = self._get_due_levels(lines, policy)
+        if skip == "already":  # sent by hand after today's reminder: no second step
+            due_levels = {}
         moving = {
             line: lvl for line, lvl in due_levels.items() if not self._is_paused(line)
         }
@@ -440,8 +472,8 @@ class CreditCollectionRun(models.Model):
             return "no_policy"
         if partner.credit_collection_excluded:
             return "excluded"
-        last_date = context["last_dates"].get(partner)
-        if last_date and last_date >= self.date:
+        last_attempt = context["last_attempts"].get(partner)
+        if last_attempt and last_attempt >= self.date:
             return "already"
         overdue_total = sum(overdue.mapped("amount_residual"))
         if overdue and context["credits"].get(partner, 0) >= overdue_total:

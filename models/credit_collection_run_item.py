@@ -4,6 +4,7 @@ from odoo import fields, models
 
 RESULTS = [
     ("reminded", "Reminded"),
+    ("failed", "Not reached: every channel failed"),
     ("no_change", "No level change"),
     ("blocked", "Skipped: in dispute"),
     ("promise", "Skipped: pending promise"),

@@ -45,12 +45,23 @@ class ResCompany(models.Model):
         )._create_default_credit_collection_policy()
         return companies
 
+    def write(self, vals):
+        res = super().write(vals)
+        if "credit_collection_policy_id" in vals:
+            self.env["account.move"]._recompute_credit_collection_next_dates(self)
+        return res
+
     # === BUSINESS METHODS === #
     def _create_default_credit_collection_policy(self):
         policies = self.env["credit.collection.policy"].sudo()
         for company in self:
             policy = policies.create(
                 self._prepare_default_credit_collection_policy_vals(company)
+            )
+            policy._translate_default_names(
+                lambda lang, company=company: self.with_context(
+                    lang=lang
+                )._prepare_default_credit_collection_policy_vals(company)
             )
             company.sudo().credit_collection_policy_id = policy
         return policies

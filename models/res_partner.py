@@ -57,6 +57,15 @@ class ResPartner(models.Model):
     def _commercial_fields(self):
         return super()._commercial_fields() + ["credit_collection_excluded"]
 
+    # === CRUD METHODS === #
+    def write(self, vals):
+        res = super().write(vals)
+        if "credit_collection_policy_id" in vals:
+            self.env["account.move"]._recompute_credit_collection_next_dates(
+                partners=self.commercial_partner_id
+            )
+        return res
+
     # === ACTION METHODS === #
     def action_open_credit_collection_events(self):
         action = self.env["ir.actions.actions"]._for_xml_id(

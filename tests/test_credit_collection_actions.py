@@ -144,3 +144,41 @@ class TestCreditCollectionActions(CreditCollectionCommon):
             [["email"], ["email", "sms"], ["email", "letter", "phone"]],
         )
         self.assertTrue(policy.level_ids[-1].is_final)
+
+    def test_preview_in_the_unsaved_dialog(self):
+        self.create_invoice(self.customer, 100.0, "2024-01-01")
+        form = Form(
+            self.env["credit.collection.send"].with_context(
+                active_model="res.partner", active_ids=self.customer.ids
+            )
+        )
+        form.date = date(2024, 1, 15)
+        self.assertIn("Reminded", form.preview)
+        self.assertIn(self.level_1.name, form.preview)
+
+    def test_send_now_after_todays_reminder_repeats_without_a_second_step(self):
+        invoice = self.create_invoice(self.customer, 100.0, "2024-01-01")
+        self.run_on("2024-01-11")
+        self.run_on("2024-01-26")  # level 2 that day
+        wizard = self.env["credit.collection.send"].create(
+            {
+                "date": "2024-01-26",
+                "partner_ids": [(6, 0, self.customer.ids)],
+                "mode": "now",
+            }
+        )
+        decision = wizard._get_decisions()[self.customer]
+        self.assertEqual(decision["result"], "reminded")
+        self.assertEqual(decision["level"], self.level_2)
+        self.assertFalse(decision["moving"])
+        wizard.action_send()
+        self.assertEqual(invoice.credit_collection_level_id, self.level_2)
+
+    def test_daily_cron_is_off_until_turned_on(self):
+        cron = self.env.ref("account_credit_collection.ir_cron_credit_collection_run")
+        self.assertFalse(cron.active)
+        settings = self.env["res.config.settings"].create({})
+        self.assertFalse(settings.credit_collection_auto_run)
+        settings.credit_collection_auto_run = True
+        settings.execute()
+        self.assertTrue(cron.active)

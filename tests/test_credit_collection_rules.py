@@ -146,9 +146,14 @@ class TestCreditCollectionRules(CreditCollectionCommon):
             self.env.ref("mail.mail_activity_data_call"),
         )
         self.assertEqual(run.failed_count, 1)
+        self.assertEqual(run.item_ids.result, "failed")
+        self.assertEqual(run.reminded_count, 0)
         self.assertFalse(
             invoice.credit_collection_level_id, "a failed reminder does not count"
         )
+        rerun = self.run_on("2024-01-15")  # the same day: not retried, no second task
+        self.assertEqual(rerun.item_ids.result, "already")
+        self.assertFalse(rerun.event_ids)
         self.customer.email = "back@rossi.example.com"
         run = self.run_on("2024-01-16")  # no gap: the failed one did not count
         self.assertEqual(run.event_ids.state, "done")
@@ -212,3 +217,33 @@ class TestCreditCollectionRules(CreditCollectionCommon):
         run = self.run_on("2024-01-07")
         self.assertEqual(run.event_ids.level_id.name, "Courtesy")
         self.assertEqual(run.event_ids.invoice_ids, invoice)
+
+    def test_next_date_follows_gap_and_policy_changes(self):
+        first = self.create_invoice(self.customer, 100.0, "2024-01-01")
+        second = self.create_invoice(self.customer, 100.0, "2024-01-05")
+        self.assertEqual(second.credit_collection_next_date, date(2024, 1, 15))
+        self.run_on("2024-01-11")  # lists both; second is 6 days late
+        # second's level 1 is due on 01-15 but the 10-day gap holds it to 01-21
+        self.assertEqual(second.credit_collection_next_date, date(2024, 1, 21))
+        self.assertEqual(first.credit_collection_next_date, date(2024, 1, 26))
+        self.level_2.delay_days = 30
+        self.assertEqual(first.credit_collection_next_date, date(2024, 1, 31))
+        strict = self.policy.copy({"name": "Strict", "minimum_gap_days": 3})
+        self.customer.credit_collection_policy_id = strict
+        # the new policy's levels are not the ones reached: its first level again,
+        # 10 days after the due date, then the 3-day gap after the 01-11 reminder
+        self.assertEqual(first.credit_collection_next_date, date(2024, 1, 14))
+
+    def test_future_run_is_refused(self):
+        with self.assertRaisesRegex(Exception, "future"):
+            self.env["credit.collection.run"].create(
+                {"company_id": self.company.id, "date": "2999-01-01"}
+            )
+
+    def test_resolving_a_dispute_closes_its_task(self):
+        invoice = self.create_invoice(self.customer, 100.0, "2024-01-01")
+        event = invoice._set_credit_collection_dispute("Damaged")
+        activity = event.activity_id
+        self.assertTrue(activity.exists())
+        invoice.action_credit_collection_resolve_dispute()
+        self.assertFalse(activity.exists(), "marked done")

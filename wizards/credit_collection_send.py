@@ -35,8 +35,9 @@ class CreditCollectionSend(models.TransientModel):
         required=True,
         default="policy",
         help="'Send a reminder now' overrides the gap between reminders, the minimum "
-        "amount and the exclusion of the customer; disputed invoices are never "
-        "reminded.",
+        "amount and the exclusion of the customer, and repeats the level reached "
+        "when no new level is due; disputed invoices and customers whose credits "
+        "cover what they owe are never reminded.",
     )
     preview = fields.Html(compute="_compute_preview", sanitize=False)
 
@@ -84,25 +85,27 @@ class CreditCollectionSend(models.TransientModel):
             )
             wizard.preview = header + Markup("").join(rows) + Markup("</tbody></table>")
 
+    def _get_partners(self):
+        # _origin: in the dialog, before saving, the lines are new records
+        return self.partner_ids._origin.commercial_partner_id
+
     def _get_run_values(self):
         return {
             "company_id": self.company_id.id,
             "date": self.date,
-            "partner_ids": [
-                fields.Command.set(self.partner_ids.commercial_partner_id.ids)
-            ],
-            "move_ids": [fields.Command.set(self.move_ids.ids)],
+            "partner_ids": [fields.Command.set(self._get_partners().ids)],
+            "move_ids": [fields.Command.set(self.move_ids._origin.ids)],
             "force_send": self.mode == "now",
         }
 
     def _get_decisions(self):
         """What the run would do, customer by customer, without doing it."""
         self.ensure_one()
-        partners = self.partner_ids.commercial_partner_id
+        partners = self._get_partners()
         if not partners:
             return {}
         run = self.env["credit.collection.run"].new(self._get_run_values())
-        context = run._prepare_batch_context(partners, self.move_ids)
+        context = run._prepare_batch_context(partners, self.move_ids._origin)
         return {partner: run._decide_partner(partner, context) for partner in partners}
 
     def action_send(self):
