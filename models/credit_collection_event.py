@@ -139,7 +139,9 @@ class CreditCollectionEvent(models.Model):
         default=lambda self: secrets.token_urlsafe(SHORT_CODE_LENGTH * 3 // 4),
         help="Unguessable code of the reminder's short payment link (/cc/<code>).",
     )
-    totals_display = fields.Text(string="Total Due", compute="_compute_totals_display")
+    totals_display = fields.Text(
+        string="Due per Currency", compute="_compute_totals_display"
+    )
 
     _sql_constraints = [
         (
