@@ -238,14 +238,16 @@ class CreditCollectionEvent(models.Model):
         return self.search([("short_code", "=", code)], limit=1)
 
     def _execute(self, defer_email=False):
-        """Carry out a reminder event of one channel; it fails instead of raising.
-        Its cost is the company's unit cost of the channel (SMS: per segment).
+        """Carry out reminder events; an event fails instead of raising. Its cost is
+        the company's unit cost of the channel (SMS: per segment).
 
-        With ``defer_email``, an email is only checked: the run posts the emails of
+        With ``defer_email``, emails are only checked: the run posts the emails of
         a whole batch together (``_post_emails``), which renders them at once."""
+        blacklisted = self._get_blacklisted_emails()
         for event in self:
-            if event.channel == "email" and defer_email:
-                event._check_email_recipients()
+            if event.channel == "email":
+                if event._check_email_recipients(blacklisted) and not defer_email:
+                    event._post_emails()
             else:
                 getattr(event, f"_execute_{event.channel}")()
             if event.state == "done" or event.mail_message_id:
@@ -256,54 +258,73 @@ class CreditCollectionEvent(models.Model):
         unit = self.company_id._get_credit_collection_unit_cost(self.channel)
         return unit * self.sms_segments if self.channel == "sms" else unit
 
-    def _execute_email(self):
-        self.ensure_one()
-        if self._check_email_recipients():
-            self._post_emails()
-        return self.state == "done"
+    def _get_blacklisted_emails(self):
+        """The blacklisted addresses among the email recipients of these events."""
+        emails = self.filtered(lambda e: e.channel == "email").recipient_ids.mapped(
+            "email_normalized"
+        )
+        if not emails:
+            return set()
+        return set(
+            self.env["mail.blacklist"]
+            .sudo()
+            .search([("email", "in", emails), ("active", "=", True)])
+            .mapped("email")
+        )
 
-    def _check_email_recipients(self):
+    def _check_email_recipients(self, blacklisted):
         """Keep the recipients that may be emailed; fail when none is left."""
         self.ensure_one()
         recipients = self.recipient_ids
-        blacklisted = set(
-            self.env["mail.blacklist"]
-            .sudo()
-            .search(
-                [
-                    ("email", "in", recipients.mapped("email_normalized")),
-                    ("active", "=", True),
-                ]
-            )
-            .mapped("email")
-        )
-        self.recipient_ids = recipients.filtered(
-            lambda p: p.email_normalized not in blacklisted
-        )
-        if self.recipient_ids:
+        allowed = recipients.filtered(lambda p: p.email_normalized not in blacklisted)
+        if allowed != recipients:
+            self.recipient_ids = allowed
+        if allowed:
             return True
         reason = (
             self.env._("All email addresses are blacklisted.")
-            if blacklisted
+            if recipients
             else self.env._("No active contact with an email address.")
         )
         self._fail(reason, "mail.mail_activity_data_call")
         return False
 
+    def _skip_for_archived_customer(self):
+        """An archived customer gets a task instead of an automatic message."""
+        for event in self:
+            event.write(
+                {
+                    "state": "skipped",
+                    "reason": self.env._(
+                        "Archived customer: a task replaces the automatic message."
+                    ),
+                }
+            )
+            event.activity_id = event._schedule_responsible_activity(
+                "mail.mail_activity_data_call",
+                self.env._("Contact archived customer about overdue invoices"),
+            )
+
     def _post_emails(self):
         """Render the emails of these reminders template by template, all records
-        at once, and post each on its event: the queue sends them."""
+        at once, and post each on its event: the queue sends them. Should a post
+        fail, the emails are posted again one by one and only that event fails."""
         render_fields = ("subject", "body_html", "email_from", "reply_to")
         for template, events in self.grouped(
             lambda e: e.level_id.mail_template_id
         ).items():
             rendered = template._generate_template(events.ids, render_fields)
-            for event in events:
-                try:
-                    with self.env.cr.savepoint():
+            try:
+                with self.env.cr.savepoint():
+                    for event in events:
                         event._post_email(template, rendered[event.id])
-                except Exception as error:  # noqa: BLE001 - the event records why
-                    event._fail(str(error))
+            except Exception:  # noqa: BLE001 - retried one by one below
+                for event in events:
+                    try:
+                        with self.env.cr.savepoint():
+                            event._post_email(template, rendered[event.id])
+                    except Exception as error:  # noqa: BLE001 - the event records why
+                        event._fail(str(error))
 
     def _post_email(self, template, values):
         self.ensure_one()

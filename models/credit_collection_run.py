@@ -327,21 +327,74 @@ class CreditCollectionRun(models.Model):
         )
 
     def _process_items(self, items):
+        """Process a batch of customers at once. Should one of them fail, the batch
+        is redone customer by customer, so that only the failing one is rolled
+        back and the others are reminded."""
+        try:
+            with self.env.cr.savepoint():
+                self._process_customers(items)
+        except Exception:
+            _logger.info(
+                "Credit collection run %s: a batch failed, retrying one by one",
+                self.id,
+                exc_info=True,
+            )
+            for item in items:
+                self._process_customer_alone(item)
+
+    def _process_customer_alone(self, item):
+        try:
+            with self.env.cr.savepoint():
+                self._process_customers(item)
+        except Exception as error:
+            _logger.exception("Credit collection failed for %s", item.partner_id)
+            message = f"{item.partner_id.display_name}: {error}"
+            item.write({"state": "done", "result": "error", "message": message})
+            self.log = "\n".join(filter(None, [self.log, message]))
+
+    def _process_customers(self, items):
+        """Decide what each customer of ``items`` gets today, then carry it out
+        with a few writes for all of them."""
         context = self._prepare_batch_context(items.partner_id, self.move_ids)
-        for item in items:
-            try:
-                with self.env.cr.savepoint():
-                    result, level = self._process_partner(item.partner_id, context)
-                    item.write(
-                        {"state": "done", "result": result, "level_id": level.id}
-                    )
-            except Exception as error:
-                _logger.exception("Credit collection failed for %s", item.partner_id)
-                message = f"{item.partner_id.display_name}: {error}"
-                item.write({"state": "done", "result": "error", "message": message})
-                self.log = "\n".join(filter(None, [self.log, message]))
-        # emails of customers whose processing was rolled back are gone
-        context["emails"].exists()._post_emails()
+        self._settle_due_promises(
+            self.env["account.move.line"].union(*context["lines"].values()).move_id
+        )
+        decisions = {
+            item: self._decide_partner(item.partner_id, context) for item in items
+        }
+        reminded = {
+            item.partner_id: decision
+            for item, decision in decisions.items()
+            if decision["result"] == "reminded"
+        }
+        self._advance_lines(
+            {
+                line: level
+                for decision in reminded.values()
+                for line, level in decision["moving"].items()
+            },
+            self.env["account.move.line"].union(
+                *(decision["listed"] for decision in reminded.values())
+            ),
+        )
+        events = self._send_reminders(reminded)
+        for partner, partner_events in events.grouped("partner_id").items():
+            if all(event.state == "failed" for event in partner_events):
+                reminded[partner]["result"] = "failed"
+        self._write_item_results(decisions)
+        events.filtered(
+            lambda e: e.channel == "email" and e.state == "done"
+        )._post_emails()
+
+    def _write_item_results(self, decisions):
+        """One write per outcome rather than one per customer."""
+        items_by_outcome = defaultdict(list)
+        for item, decision in decisions.items():
+            items_by_outcome[decision["result"], decision["level"].id].append(item.id)
+        for (result, level_id), item_ids in items_by_outcome.items():
+            self.env["credit.collection.run.item"].browse(item_ids).write(
+                {"state": "done", "result": result, "level_id": level_id}
+            )
 
     def _prepare_batch_context(self, partners, moves=None):
         """Everything the batch needs, read in a few queries for all its customers."""
@@ -390,24 +443,7 @@ class CreditCollectionRun(models.Model):
             "credits": credits,
             "last_dates": last_dates,
             "last_attempts": last_attempts,
-            "emails": self.env["credit.collection.event"],
         }
-
-    def _process_partner(self, partner, context):
-        """Decide and carry out what one customer gets today: (result, level)."""
-        self._settle_due_promises(context["lines"][partner].move_id)
-        decision = self._decide_partner(partner, context)
-        if decision["result"] == "reminded":
-            self._advance_lines(decision["moving"], decision["listed"])
-            events = self._send_reminders(
-                partner, decision["level"], decision["listed"], decision["moving"]
-            )
-            context["emails"] |= events.filtered(
-                lambda e: e.channel == "email" and e.state == "done"
-            )
-            if events and all(e.state == "failed" for e in events):
-                return "failed", decision["level"]
-        return decision["result"], decision["level"]
 
     def _decide_partner(self, partner, context):
         """What the policy gives one customer on the run's date; writes nothing.
@@ -566,39 +602,48 @@ class CreditCollectionRun(models.Model):
         if final_moves:
             final_moves._write_credit_collection({"credit_collection_escalated": True})
 
-    def _send_reminders(self, partner, level, listed, moving):
-        common = self._prepare_event_vals(partner, level, listed, moving)
-        events = (
-            self.env["credit.collection.event"]
-            .with_context(mail_create_nolog=True, tracking_disable=True)
-            .create(
-                [{**common, "channel": channel} for channel in level._get_channels()]
-            )
+    def _send_reminders(self, decisions):
+        """Create the reminder events of every customer reminded ({partner:
+        decision}) in one go and carry them out; returns the events."""
+        Event = self.env["credit.collection.event"].with_context(
+            mail_create_nolog=True, tracking_disable=True
         )
+        events = Event.create(
+            [
+                vals
+                for partner, decision in decisions.items()
+                for vals in self._prepare_reminder_vals(partner, decision)
+            ]
+        )
+        archived = events.filtered(
+            lambda e: not e.partner_id.active and e.channel in ("email", "sms")
+        )
+        archived._skip_for_archived_customer()
+        (events - archived)._execute(defer_email=True)
+        for partner, decision in decisions.items():
+            if decision["level"].is_final:
+                self._escalate(
+                    partner, decision["level"], decision["listed"], decision["moving"]
+                )
+        return events
+
+    def _prepare_reminder_vals(self, partner, decision):
+        """Values of the events of one customer's communication, one per channel."""
+        level, listed = decision["level"], decision["listed"]
+        common = self._prepare_event_vals(partner, level, listed, decision["moving"])
         recipients = partner._get_credit_collection_contacts(listed.move_id).filtered(
             "email"
         )
-        for event in events:
-            if not partner.active and event.channel in ("email", "sms"):
-                event.write(
-                    {
-                        "state": "skipped",
-                        "reason": self.env._(
-                            "Archived customer: a task replaces the automatic message."
-                        ),
-                    }
-                )
-                event.activity_id = event._schedule_responsible_activity(
-                    "mail.mail_activity_data_call",
-                    self.env._("Contact archived customer about overdue invoices"),
-                )
-                continue
-            if event.channel == "email":
-                event.recipient_ids = recipients
-            event._execute(defer_email=True)
-        if level.is_final:
-            self._escalate(partner, level, listed, moving)
-        return events
+        return [
+            {
+                **common,
+                "channel": channel,
+                "recipient_ids": [fields.Command.set(recipients.ids)]
+                if channel == "email"
+                else [],
+            }
+            for channel in level._get_channels()
+        ]
 
     def _prepare_event_vals(self, partner, level, listed, moving):
         advanced = self.env["account.move.line"].union(*moving)

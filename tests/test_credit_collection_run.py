@@ -187,14 +187,14 @@ class TestCreditCollectionRun(CreditCollectionCommon):
         self.create_invoice(self.customer, 100.0, "2024-01-01")
         self.create_invoice(self.other_customer, 100.0, "2024-01-01")
         Run = type(self.env["credit.collection.run"])
-        original = Run._send_reminders
+        original = Run._prepare_reminder_vals
 
         def crash_for_bianchi(run, partner, *args):
             if partner == self.other_customer:
                 raise RuntimeError("SMTP exploded")
             return original(run, partner, *args)
 
-        with patch.object(Run, "_send_reminders", crash_for_bianchi):
+        with patch.object(Run, "_prepare_reminder_vals", crash_for_bianchi):
             run = self.run_on("2024-01-15")
         results = {i.partner_id: i.result for i in run.item_ids}
         self.assertEqual(
