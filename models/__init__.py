@@ -11,3 +11,4 @@ from . import account_move_line
 from . import mail_mail
 from . import mail_message
 from . import mail_notification
+from . import mail_template
