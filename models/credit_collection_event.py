@@ -307,8 +307,9 @@ class CreditCollectionEvent(models.Model):
 
     def _post_emails(self):
         """Render the emails of these reminders template by template, all records
-        at once, and post each on its event: the queue sends them. Should a post
-        fail, the emails are posted again one by one and only that event fails."""
+        at once, and post them on their events: the queue sends them. Should the
+        batch fail, the emails are posted again one by one and only the event
+        whose email fails is marked failed."""
         render_fields = ("subject", "body_html", "email_from", "reply_to")
         for template, events in self.grouped(
             lambda e: e.level_id.mail_template_id
@@ -316,34 +317,69 @@ class CreditCollectionEvent(models.Model):
             rendered = template._generate_template(events.ids, render_fields)
             try:
                 with self.env.cr.savepoint():
-                    for event in events:
-                        event._post_email(template, rendered[event.id])
+                    events._post_reminder_messages(template, rendered)
             except Exception:  # noqa: BLE001 - retried one by one below
                 for event in events:
                     try:
                         with self.env.cr.savepoint():
-                            event._post_email(template, rendered[event.id])
+                            event._post_reminder_messages(template, rendered)
                     except Exception as error:  # noqa: BLE001 - the event records why
                         event._fail(str(error))
 
-    def _post_email(self, template, values):
-        self.ensure_one()
-        message = self.with_context(
-            mail_notify_force_send=False, mail_create_nosubscribe=True
-        ).message_post(
-            subject=values.get("subject"),
-            body=values.get("body_html"),
-            email_from=values.get("email_from") or None,
-            reply_to=values.get("reply_to") or None,
-            partner_ids=self.recipient_ids.ids,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-            email_layout_xmlid="mail.mail_notification_light",
-            mail_auto_delete=template.auto_delete,
-            record_name=values.get("subject"),
+    def _post_reminder_messages(self, template, rendered):
+        """What ``message_post`` does for each reminder, done for all at once:
+        the chatter messages are created in one go, then each is notified by email
+        to its recipients (mail queue, one notification per recipient, so that
+        delivery and bounces are tracked per recipient)."""
+        senders = {values.get("email_from") or "" for values in rendered.values()}
+        authors = {
+            sender: self._message_compute_author(None, sender or None)
+            for sender in senders
+        }
+        reply_to = {
+            sender: self._notify_get_reply_to(default=authors[sender][1])
+            for sender in senders
+        }
+        alias_domains = self.sudo()._mail_get_alias_domains(
+            default_company=self.env.company
         )
-        self.mail_message_id = message
-        return message
+        vals_list = []
+        for event in self:
+            sender = rendered[event.id].get("email_from") or ""
+            vals_list.append(
+                {
+                    **event._prepare_reminder_message_vals(
+                        rendered[event.id], authors[sender]
+                    ),
+                    "reply_to": rendered[event.id].get("reply_to")
+                    or reply_to[sender][event.id],
+                    "record_alias_domain_id": alias_domains[event.id].id,
+                }
+            )
+        messages = self._message_create(vals_list)
+        notifier = self.with_context(mail_notify_force_send=False)
+        for event, message, vals in zip(notifier, messages, vals_list, strict=True):
+            event._notify_thread(message, vals, mail_auto_delete=template.auto_delete)
+            event.mail_message_id = message
+        return messages
+
+    def _prepare_reminder_message_vals(self, values, author):
+        self.ensure_one()
+        author_id, email_from = author
+        return {
+            "author_id": author_id,
+            "email_from": email_from,
+            "model": self._name,
+            "res_id": self.id,
+            "body": values.get("body_html") or "",
+            "subject": values.get("subject") or False,
+            "message_type": "comment",
+            "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment"),
+            "partner_ids": self.recipient_ids.ids,
+            "record_name": values.get("subject"),
+            "email_add_signature": True,
+            "record_company_id": self.company_id.id,
+        }
 
     def _execute_sms(self):
         self.ensure_one()
