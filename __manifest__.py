@@ -35,6 +35,7 @@
         "views/credit_collection_policy_views.xml",
         "views/credit_collection_event_views.xml",
         "views/credit_collection_run_views.xml",
+        "views/credit_collection_score_history_views.xml",
         "views/account_move_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",

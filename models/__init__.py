@@ -12,3 +12,4 @@ from . import mail_mail
 from . import mail_message
 from . import mail_notification
 from . import mail_template
+from . import credit_collection_score_history

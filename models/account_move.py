@@ -245,8 +245,9 @@ class AccountMove(models.Model):
             )
         return next_date
 
-    def _set_credit_collection_dispute(self, reason):
-        """Block the invoices from dunning and give the responsible a task."""
+    def _set_credit_collection_dispute(self, reason, date=None):
+        """Block the invoices from dunning and give the responsible a task; the
+        dispute is logged on ``date`` (today by default)."""
         self.write(
             {
                 "credit_collection_blocked": True,
@@ -255,7 +256,9 @@ class AccountMove(models.Model):
             }
         )
         events = self._log_credit_collection_event(
-            "dispute", self.env._("In dispute: %(reason)s", reason=reason)
+            "dispute",
+            self.env._("In dispute: %(reason)s", reason=reason),
+            **({"date": date} if date else {}),
         )
         for event in events:
             event.activity_id = event._schedule_responsible_activity(

@@ -223,6 +223,7 @@ class CreditCollectionRun(models.Model):
         remaining = self._count_pending()
         values = {"duration": self.duration + time.monotonic() - started}
         if not remaining:
+            self._update_credit_scores()
             values.update(state="done", finished_at=fields.Datetime.now())
         self.write(values)
         return len(items), remaining
@@ -682,6 +683,20 @@ class CreditCollectionRun(models.Model):
             self.env._("Escalated debt: decide legal action"),
         )
         return event
+
+    def _update_credit_scores(self):
+        """Last step of a run: the payment scores of the company's customers (of
+        the run's customers only, for a run by hand)."""
+        self.ensure_one()
+        partners = None
+        if self.partner_ids or self.move_ids:
+            partners = self.partner_ids | self.move_ids.commercial_partner_id
+        # the run's own bookkeeping: whoever may run collection updates the scores
+        return (
+            self.env["res.partner"]
+            .sudo()
+            ._update_credit_collection_scores(self.company_id, self.date, partners)
+        )
 
     # === REPORTING === #
     def _get_level_counts(self):

@@ -1,7 +1,10 @@
 # Copyright 2026 account_credit_collection authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL
+
+from ..tools.credit_score import ScoreWeights
 
 
 class ResCompany(models.Model):
@@ -35,6 +38,135 @@ class ResCompany(models.Model):
         currency_field="currency_id",
         default=3.00,
     )
+
+    # --- payment score (see tools/credit_score.py) --- #
+    credit_collection_score_late_share = fields.Float(
+        string="Points for Late Payment",
+        default=30.0,
+        help="Points lost by a customer that paid every invoice of the last 12 "
+        "months late (in proportion to the share paid late).",
+    )
+    credit_collection_score_days_late = fields.Float(
+        string="Points per Day Late",
+        default=1.0,
+        help="Points lost per day of average lateness, weighted by amount.",
+    )
+    credit_collection_score_days_late_cap = fields.Float(
+        string="Most Points for Lateness", default=25.0
+    )
+    credit_collection_score_overdue_days = fields.Float(
+        string="Points per Day Overdue",
+        default=0.5,
+        help="Points lost per day of the oldest installment still overdue.",
+    )
+    credit_collection_score_overdue_days_cap = fields.Float(
+        string="Most Points for Overdue", default=20.0
+    )
+    credit_collection_score_broken_promise = fields.Float(
+        string="Points per Broken Promise", default=10.0
+    )
+    credit_collection_score_broken_promise_cap = fields.Float(
+        string="Most Points for Broken Promises", default=20.0
+    )
+    credit_collection_score_breached_plan = fields.Float(
+        string="Points per Breached Plan", default=20.0
+    )
+    credit_collection_score_breached_plan_cap = fields.Float(
+        string="Most Points for Breached Plans", default=40.0
+    )
+    credit_collection_score_dispute = fields.Float(
+        string="Points per Dispute", default=5.0
+    )
+    credit_collection_score_dispute_cap = fields.Float(
+        string="Most Points for Disputes", default=15.0
+    )
+    credit_collection_score_min_history = fields.Integer(
+        string="Invoices Needed for a Full Score",
+        default=3,
+        help="A customer with fewer invoices paid in the last 12 months cannot "
+        "score above the new-customer cap.",
+    )
+    credit_collection_score_new_cap = fields.Float(
+        string="New-Customer Cap", default=70.0
+    )
+    credit_collection_grade_a = fields.Float(
+        string="Lowest Score of Grade A", default=80.0
+    )
+    credit_collection_grade_b = fields.Float(
+        string="Lowest Score of Grade B", default=60.0
+    )
+    credit_collection_grade_c = fields.Float(
+        string="Lowest Score of Grade C", default=40.0
+    )
+    credit_collection_limit_months_a = fields.Float(
+        string="Credit Limit, Grade A (months)",
+        default=3.0,
+        help="Suggested credit limit: this many months of the customer's average "
+        "monthly invoicing of the last 12 months.",
+    )
+    credit_collection_limit_months_b = fields.Float(
+        string="Credit Limit, Grade B (months)", default=2.0
+    )
+    credit_collection_limit_months_c = fields.Float(
+        string="Credit Limit, Grade C (months)", default=1.0
+    )
+    credit_collection_limit_months_d = fields.Float(
+        string="Credit Limit, Grade D (months)", default=0.0
+    )
+
+    # === CONSTRAINT METHODS === #
+    @api.constrains(
+        "credit_collection_grade_a",
+        "credit_collection_grade_b",
+        "credit_collection_grade_c",
+        "credit_collection_score_min_history",
+        "credit_collection_score_late_share",
+        "credit_collection_score_days_late",
+        "credit_collection_score_days_late_cap",
+        "credit_collection_score_overdue_days",
+        "credit_collection_score_overdue_days_cap",
+        "credit_collection_score_broken_promise",
+        "credit_collection_score_broken_promise_cap",
+        "credit_collection_score_breached_plan",
+        "credit_collection_score_breached_plan_cap",
+        "credit_collection_score_dispute",
+        "credit_collection_score_dispute_cap",
+        "credit_collection_score_new_cap",
+        "credit_collection_limit_months_a",
+        "credit_collection_limit_months_b",
+        "credit_collection_limit_months_c",
+        "credit_collection_limit_months_d",
+    )
+    def _check_credit_collection_grades(self):
+        for company in self:
+            if not (
+                100
+                >= company.credit_collection_grade_a
+                > company.credit_collection_grade_b
+                > company.credit_collection_grade_c
+                >= 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The lowest scores of grades A, B and C must decrease "
+                        "between 100 and 0."
+                    )
+                )
+            negative = [
+                company._fields[name].get_description(self.env)["string"]
+                for name in company._fields
+                if name.startswith(
+                    ("credit_collection_score_", "credit_collection_limit_")
+                )
+                and company[name] < 0
+            ]
+            if negative:
+                raise ValidationError(
+                    self.env._(
+                        "These payment score settings cannot be negative: %(names)s.",
+                        names=", ".join(negative),
+                    )
+                )
 
     # === CRUD METHODS === #
     @api.model_create_multi
@@ -187,3 +319,34 @@ class ResCompany(models.Model):
         self.ensure_one()
         field = f"credit_collection_cost_{channel}"
         return self[field] if field in self._fields else 0.0
+
+    def _get_credit_collection_score_weights(self):
+        self.ensure_one()
+        prefix = "credit_collection_score_"
+        return ScoreWeights(
+            **{
+                name: self[prefix + name]
+                for name in (
+                    "late_share",
+                    "days_late",
+                    "days_late_cap",
+                    "overdue_days",
+                    "overdue_days_cap",
+                    "broken_promise",
+                    "broken_promise_cap",
+                    "breached_plan",
+                    "breached_plan_cap",
+                    "dispute",
+                    "dispute_cap",
+                    "min_history",
+                )
+            },
+            new_customer_cap=self.credit_collection_score_new_cap,
+            grade_a=self.credit_collection_grade_a,
+            grade_b=self.credit_collection_grade_b,
+            grade_c=self.credit_collection_grade_c,
+        )
+
+    def _get_credit_collection_limit_months(self, grade):
+        self.ensure_one()
+        return self[f"credit_collection_limit_months_{grade.lower()}"] if grade else 0.0

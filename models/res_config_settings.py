@@ -30,6 +30,67 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.credit_collection_cost_phone", readonly=False
     )
 
+    credit_collection_score_late_share = fields.Float(
+        related="company_id.credit_collection_score_late_share", readonly=False
+    )
+    credit_collection_score_days_late = fields.Float(
+        related="company_id.credit_collection_score_days_late", readonly=False
+    )
+    credit_collection_score_days_late_cap = fields.Float(
+        related="company_id.credit_collection_score_days_late_cap", readonly=False
+    )
+    credit_collection_score_overdue_days = fields.Float(
+        related="company_id.credit_collection_score_overdue_days", readonly=False
+    )
+    credit_collection_score_overdue_days_cap = fields.Float(
+        related="company_id.credit_collection_score_overdue_days_cap", readonly=False
+    )
+    credit_collection_score_broken_promise = fields.Float(
+        related="company_id.credit_collection_score_broken_promise", readonly=False
+    )
+    credit_collection_score_broken_promise_cap = fields.Float(
+        related="company_id.credit_collection_score_broken_promise_cap", readonly=False
+    )
+    credit_collection_score_breached_plan = fields.Float(
+        related="company_id.credit_collection_score_breached_plan", readonly=False
+    )
+    credit_collection_score_breached_plan_cap = fields.Float(
+        related="company_id.credit_collection_score_breached_plan_cap", readonly=False
+    )
+    credit_collection_score_dispute = fields.Float(
+        related="company_id.credit_collection_score_dispute", readonly=False
+    )
+    credit_collection_score_dispute_cap = fields.Float(
+        related="company_id.credit_collection_score_dispute_cap", readonly=False
+    )
+    credit_collection_score_min_history = fields.Integer(
+        related="company_id.credit_collection_score_min_history", readonly=False
+    )
+    credit_collection_score_new_cap = fields.Float(
+        related="company_id.credit_collection_score_new_cap", readonly=False
+    )
+    credit_collection_grade_a = fields.Float(
+        related="company_id.credit_collection_grade_a", readonly=False
+    )
+    credit_collection_grade_b = fields.Float(
+        related="company_id.credit_collection_grade_b", readonly=False
+    )
+    credit_collection_grade_c = fields.Float(
+        related="company_id.credit_collection_grade_c", readonly=False
+    )
+    credit_collection_limit_months_a = fields.Float(
+        related="company_id.credit_collection_limit_months_a", readonly=False
+    )
+    credit_collection_limit_months_b = fields.Float(
+        related="company_id.credit_collection_limit_months_b", readonly=False
+    )
+    credit_collection_limit_months_c = fields.Float(
+        related="company_id.credit_collection_limit_months_c", readonly=False
+    )
+    credit_collection_limit_months_d = fields.Float(
+        related="company_id.credit_collection_limit_months_d", readonly=False
+    )
+
     @api.depends("company_id")
     def _compute_credit_collection_auto_run(self):
         cron = self.env.ref(

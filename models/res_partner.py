@@ -1,9 +1,29 @@
 # Copyright 2026 account_credit_collection authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
+
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 from odoo.addons.phone_validation.tools import phone_validation
+
+from ..tools.credit_score import PaymentHistory, compute_score
+
+EMPTY_FIGURES = {
+    "paid_count": 0,
+    "late_count": 0,
+    "avg_days_late": 0.0,
+    "overdue_amount": 0.0,
+    "oldest_overdue_days": 0,
+    "broken_promises": 0,
+    "breached_plans": 0,
+    "disputes": 0,
+    "monthly_invoiced": 0.0,
+}
 
 
 class ResPartner(models.Model):
@@ -38,6 +58,96 @@ class ResPartner(models.Model):
     credit_collection_event_count = fields.Integer(
         compute="_compute_credit_collection_event_count"
     )
+    # --- payment score, computed by the daily run (see tools/credit_score.py) --- #
+    credit_collection_score = fields.Integer(
+        string="Payment Score",
+        company_dependent=True,
+        readonly=True,
+        help="0 to 100, from the customer's payment history of the last 12 months: "
+        "see 'Why this score'.",
+    )
+    credit_collection_grade = fields.Selection(
+        [("A", "A"), ("B", "B"), ("C", "C"), ("D", "D")],
+        string="Payment Grade",
+        company_dependent=True,
+        readonly=True,
+    )
+    credit_collection_score_date = fields.Date(
+        string="Figures As Of",
+        company_dependent=True,
+        readonly=True,
+        help="The run that last changed the score's figures; later runs found the "
+        "same figures.",
+    )
+    credit_collection_paid_count = fields.Integer(
+        string="Invoices Paid (12 months)", company_dependent=True, readonly=True
+    )
+    credit_collection_late_count = fields.Integer(
+        string="Invoices Paid Late (12 months)", company_dependent=True, readonly=True
+    )
+    credit_collection_on_time_share = fields.Float(
+        string="Paid on Time (%)",
+        company_dependent=True,
+        readonly=True,
+        digits=(16, 1),
+        help="Share of the invoices paid in the last 12 months that were paid by "
+        "their due date.",
+    )
+    credit_collection_avg_days_late = fields.Float(
+        string="Average Days Late",
+        company_dependent=True,
+        readonly=True,
+        digits=(16, 1),
+        help="Days after the due date, on average over the installments paid in the "
+        "last 12 months, weighted by their amounts.",
+    )
+    credit_collection_overdue_amount = fields.Float(
+        string="Overdue Amount",
+        company_dependent=True,
+        readonly=True,
+        digits="Account",
+        help="Open overdue installments, in company currency.",
+    )
+    credit_collection_oldest_overdue_days = fields.Integer(
+        string="Oldest Overdue (days)", company_dependent=True, readonly=True
+    )
+    credit_collection_broken_promise_count = fields.Integer(
+        string="Promises Broken (12 months)", company_dependent=True, readonly=True
+    )
+    credit_collection_breached_plan_count = fields.Integer(
+        string="Plans Breached (12 months)", company_dependent=True, readonly=True
+    )
+    credit_collection_dispute_count = fields.Integer(
+        string="Disputes (12 months)", company_dependent=True, readonly=True
+    )
+    credit_collection_monthly_invoiced = fields.Float(
+        string="Average Monthly Invoicing",
+        company_dependent=True,
+        readonly=True,
+        digits="Account",
+        help="Invoiced less credit notes over the last 12 months, divided by 12, in "
+        "company currency.",
+    )
+    credit_collection_suggested_limit = fields.Float(
+        string="Suggested Credit Limit",
+        company_dependent=True,
+        readonly=True,
+        digits="Account",
+        help="Months of average invoicing set per grade in the settings.",
+    )
+    credit_collection_risk = fields.Float(
+        string="Collection Risk",
+        company_dependent=True,
+        readonly=True,
+        digits="Account",
+        help="Overdue amount x (100 - payment score) / 100: what is at stake, "
+        "weighed by how the customer pays.",
+    )
+    credit_collection_score_explanation = fields.Html(
+        string="Why This Score",
+        compute="_compute_credit_collection_score_explanation",
+        sanitize=False,
+    )
 
     # === COMPUTE METHODS === #
     def _compute_credit_collection_event_count(self):
@@ -51,6 +161,35 @@ class ResPartner(models.Model):
         for partner in self:
             partner.credit_collection_event_count = counts.get(
                 partner.commercial_partner_id, 0
+            )
+
+    @api.depends_context("company")
+    @api.depends(
+        "credit_collection_score",
+        "credit_collection_score_date",
+        "credit_collection_paid_count",
+        "credit_collection_late_count",
+        "credit_collection_avg_days_late",
+        "credit_collection_overdue_amount",
+        "credit_collection_oldest_overdue_days",
+        "credit_collection_broken_promise_count",
+        "credit_collection_breached_plan_count",
+        "credit_collection_dispute_count",
+    )
+    def _compute_credit_collection_score_explanation(self):
+        company = self.env.company
+        weights = company._get_credit_collection_score_weights()
+        for partner in self:
+            if not partner.credit_collection_score_date:
+                partner.credit_collection_score_explanation = Markup("<p>%s</p>") % (
+                    self.env._(
+                        "Not computed yet: the daily collection run computes it."
+                    )
+                )
+                continue
+            result = compute_score(partner._get_credit_collection_history(), weights)
+            partner.credit_collection_score_explanation = (
+                partner._render_credit_collection_score_explanation(result, weights)
             )
 
     @api.model
@@ -74,6 +213,49 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"search_default_group_by_date": False}
         return action
+
+    def action_apply_credit_collection_limit(self):
+        """Set Odoo's credit limit of the customers to the limit their score
+        suggests; Odoo's credit-limit warning then does the rest."""
+        if not self.env.user.has_group(
+            "account_credit_collection.group_credit_collection_manager"
+        ):
+            raise AccessError(
+                self.env._("Only a collection manager can change credit limits.")
+            )
+        partners = self.commercial_partner_id
+        missing = partners.filtered(lambda p: not p.credit_collection_suggested_limit)
+        if missing:
+            raise UserError(
+                self.env._(
+                    "No credit limit is suggested for %(partners)s: there is no "
+                    "invoicing of the last 12 months to base it on.",
+                    partners=", ".join(missing.mapped("display_name")),
+                )
+            )
+        company = self.env.company
+        # checked above: a collection manager may set the limit without the right
+        # to edit contacts
+        for partner_sudo in partners.sudo():
+            previous = partner_sudo.credit_limit
+            limit = partner_sudo.credit_collection_suggested_limit
+            partner_sudo.credit_limit = limit
+            self.env["credit.collection.event"].create(
+                {
+                    "company_id": company.id,
+                    "partner_id": partner_sudo.id,
+                    "channel": "note",
+                    "note": self.env._(
+                        "Credit limit set from %(previous)s to %(limit)s, as "
+                        "suggested by payment score %(score)s (grade %(grade)s).",
+                        previous=company.currency_id.format(previous),
+                        limit=company.currency_id.format(limit),
+                        score=partner_sudo.credit_collection_score,
+                        grade=partner_sudo.credit_collection_grade,
+                    ),
+                }
+            )
+        return True
 
     # === BUSINESS METHODS === #
     def _get_credit_collection_policy(self, company):
@@ -134,3 +316,322 @@ class ResPartner(models.Model):
         except UserError as error:
             return recipient, raw, str(error)
         return recipient, number, False
+
+    # --- payment score --- #
+    def _get_credit_collection_history(self):
+        """The stored figures of this customer, as the score reads them."""
+        self.ensure_one()
+        return PaymentHistory(
+            paid_count=self.credit_collection_paid_count,
+            late_count=self.credit_collection_late_count,
+            avg_days_late=self.credit_collection_avg_days_late,
+            overdue_amount=self.credit_collection_overdue_amount,
+            oldest_overdue_days=self.credit_collection_oldest_overdue_days,
+            broken_promises=self.credit_collection_broken_promise_count,
+            breached_plans=self.credit_collection_breached_plan_count,
+            disputes=self.credit_collection_dispute_count,
+        )
+
+    def _render_credit_collection_score_explanation(self, result, weights):
+        """A table: each figure, and the points it costs."""
+        self.ensure_one()
+        currency = self.env.company.currency_id
+        labels = {
+            "late_share": self.env._(
+                "Invoices paid late in 12 months: %(late)s of %(paid)s",
+                late=self.credit_collection_late_count,
+                paid=self.credit_collection_paid_count,
+            ),
+            "days_late": self.env._(
+                "Average days late (weighted by amount): %(days)s",
+                days=round(self.credit_collection_avg_days_late, 1),
+            ),
+            "overdue_days": self.env._(
+                "Oldest overdue installment: %(days)s days (%(amount)s overdue)",
+                days=self.credit_collection_oldest_overdue_days,
+                amount=currency.format(self.credit_collection_overdue_amount),
+            ),
+            "broken_promises": self.env._(
+                "Promises to pay broken in 12 months: %(count)s",
+                count=self.credit_collection_broken_promise_count,
+            ),
+            "breached_plans": self.env._(
+                "Installment plans breached in 12 months: %(count)s",
+                count=self.credit_collection_breached_plan_count,
+            ),
+            "disputes": self.env._(
+                "Invoices disputed in 12 months: %(count)s",
+                count=self.credit_collection_dispute_count,
+            ),
+        }
+        row = Markup('<tr><td>%s</td><td class="text-end">%s</td></tr>')
+        rows = [row % (labels[p.key], f"-{p.points:g}") for p in result.penalties]
+        if result.capped_at is not None:
+            rows.append(
+                row
+                % (
+                    self.env._(
+                        "Fewer than %(count)s invoices paid in 12 months: the score "
+                        "cannot exceed %(cap)s",
+                        count=weights.min_history,
+                        cap=f"{result.capped_at:g}",
+                    ),
+                    "",
+                )
+            )
+        total = self.env._(
+            "Score %(score)s, grade %(grade)s (figures as of %(date)s)",
+            score=result.score,
+            grade=result.grade,
+            date=fields.Date.to_string(self.credit_collection_score_date),
+        )
+        if result.score != self.credit_collection_score:
+            total += " " + self.env._(
+                "The settings changed since: the next run gives %(score)s.",
+                score=result.score,
+            )
+        return Markup(
+            '<table class="table table-sm o_credit_collection_score">'
+            '<thead><tr><th>%s</th><th class="text-end">%s</th></tr></thead>'
+            '<tbody><tr><td>%s</td><td class="text-end">100</td></tr>%s</tbody>'
+            '<tfoot><tr><th colspan="2">%s</th></tr></tfoot></table>'
+        ) % (
+            self.env._("Figure"),
+            self.env._("Points"),
+            self.env._("Starting score"),
+            Markup("").join(rows),
+            total,
+        )
+
+    @api.model
+    def _update_credit_collection_scores(self, company, date, partners=None):
+        """Compute and store the payment score of the customers of ``company`` as
+        of ``date`` (all those with a recent or open invoice, or only
+        ``partners``). Returns the customers scored."""
+        figures = self._get_credit_collection_figures(company, date, partners)
+        weights = company._get_credit_collection_score_weights()
+        scored = self.browse(list(figures)).with_company(company)
+        for partner in scored:
+            values = figures[partner.id]
+            history = PaymentHistory(
+                **{k: v for k, v in values.items() if k != "monthly_invoiced"}
+            )
+            result = compute_score(history, weights)
+            months = company._get_credit_collection_limit_months(result.grade)
+            vals = {
+                "credit_collection_score": result.score,
+                "credit_collection_grade": result.grade,
+                "credit_collection_paid_count": history.paid_count,
+                "credit_collection_late_count": history.late_count,
+                "credit_collection_on_time_share": round(
+                    history.on_time_share * 100, 1
+                ),
+                "credit_collection_avg_days_late": round(history.avg_days_late, 1),
+                "credit_collection_overdue_amount": history.overdue_amount,
+                "credit_collection_oldest_overdue_days": history.oldest_overdue_days,
+                "credit_collection_broken_promise_count": history.broken_promises,
+                "credit_collection_breached_plan_count": history.breached_plans,
+                "credit_collection_dispute_count": history.disputes,
+                "credit_collection_monthly_invoiced": values["monthly_invoiced"],
+                "credit_collection_suggested_limit": self._get_suggested_credit_limit(
+                    company, values["monthly_invoiced"], months
+                ),
+                "credit_collection_risk": company.currency_id.round(
+                    history.overdue_amount * (100 - result.score) / 100
+                ),
+            }
+            # most customers' figures do not change from a day to the next
+            changed = {k: v for k, v in vals.items() if partner[k] != v}
+            if changed or not partner.credit_collection_score_date:
+                partner.write({**changed, "credit_collection_score_date": date})
+        self.env["credit.collection.score.history"]._record_scores(
+            company, date, scored
+        )
+        return scored
+
+    @api.model
+    def _get_suggested_credit_limit(self, company, monthly_invoiced, months):
+        """Months of average invoicing; no suggestion without invoicing. A grade
+        given no credit gets the smallest amount of the currency, because Odoo
+        reads a credit limit of 0 as no limit at all."""
+        if company.currency_id.compare_amounts(monthly_invoiced, 0) <= 0:
+            return 0.0
+        limit = company.currency_id.round(monthly_invoiced * months)
+        return max(limit, company.currency_id.rounding)
+
+    @api.model
+    def _get_credit_collection_figures(self, company, date, partners=None):
+        """{partner id: figures of PaymentHistory + monthly_invoiced}, read with a
+        few aggregate queries for all the customers at once."""
+        params = {
+            "company": company.id,
+            "date": date,
+            "start": date - relativedelta(months=12),
+            "partners": partners.commercial_partner_id.ids if partners else None,
+        }
+        figures = defaultdict(lambda: dict(EMPTY_FIGURES))
+        for row in self._query_credit_collection_payments(params):
+            figures[row[0]].update(
+                paid_count=row[1], late_count=row[2], avg_days_late=float(row[3] or 0)
+            )
+        for partner_id, amount, oldest in self._query_credit_collection_overdue(params):
+            figures[partner_id].update(
+                overdue_amount=float(amount), oldest_overdue_days=oldest
+            )
+        for partner_id, amount in self._query_credit_collection_invoicing(params):
+            figures[partner_id]["monthly_invoiced"] = company.currency_id.round(
+                float(amount) / 12
+            )
+        counts = self._get_credit_collection_event_counts(company, params)
+        for key, by_partner in counts.items():
+            for partner_id, count in by_partner.items():
+                figures[partner_id][key] = count
+        return dict(figures)
+
+    @api.model
+    def _credit_collection_partner_filter(self, params, column):
+        if params["partners"] is None:
+            return SQL("TRUE")
+        return SQL("%s = ANY(%s)", column, params["partners"])
+
+    @api.model
+    def _query_credit_collection_payments(self, params):
+        """Per customer: invoices whose last installment was paid in the 12 months,
+        those paid late, and the amount-weighted average days late."""
+        self.env.flush_all()
+        return self.env.execute_query(
+            SQL(
+                """
+                WITH paid AS (
+                    SELECT move.commercial_partner_id AS partner_id,
+                           line.move_id, line.balance, line.date_maturity,
+                           MAX(part.max_date) AS paid_date
+                      FROM account_move_line line
+                      JOIN account_move move ON move.id = line.move_id
+                      JOIN account_account account ON account.id = line.account_id
+                      JOIN account_partial_reconcile part
+                        ON part.debit_move_id = line.id
+                     WHERE line.company_id = %(company)s
+                       AND move.state = 'posted'
+                       AND move.move_type = 'out_invoice'
+                       AND account.account_type = 'asset_receivable'
+                       AND line.reconciled
+                       AND line.balance > 0
+                       AND %(partner_filter)s
+                  GROUP BY move.commercial_partner_id, line.id
+                ),
+                invoices AS (
+                    SELECT move_id FROM paid
+                  GROUP BY move_id
+                    HAVING MAX(paid_date) > %(start)s AND MAX(paid_date) <= %(date)s
+                )
+                SELECT paid.partner_id,
+                       COUNT(DISTINCT paid.move_id),
+                       COUNT(DISTINCT paid.move_id)
+                           FILTER (WHERE paid.paid_date > paid.date_maturity),
+                       SUM(paid.balance
+                           * GREATEST(paid.paid_date - paid.date_maturity, 0))
+                           / NULLIF(SUM(paid.balance), 0)
+                  FROM paid
+                  JOIN invoices ON invoices.move_id = paid.move_id
+              GROUP BY paid.partner_id
+                """,
+                company=params["company"],
+                start=params["start"],
+                date=params["date"],
+                partner_filter=self._credit_collection_partner_filter(
+                    params, SQL("move.commercial_partner_id")
+                ),
+            )
+        )
+
+    @api.model
+    def _query_credit_collection_overdue(self, params):
+        """Per customer: open overdue amount (company currency) and the days of
+        its oldest overdue installment."""
+        return self.env.execute_query(
+            SQL(
+                """
+                SELECT move.commercial_partner_id,
+                       SUM(line.amount_residual),
+                       %(date)s::date - MIN(line.date_maturity)
+                  FROM account_move_line line
+                  JOIN account_move move ON move.id = line.move_id
+                  JOIN account_account account ON account.id = line.account_id
+                 WHERE line.company_id = %(company)s
+                   AND move.state = 'posted'
+                   AND move.move_type = 'out_invoice'
+                   AND account.account_type = 'asset_receivable'
+                   AND NOT line.reconciled
+                   AND line.amount_residual > 0
+                   AND line.date_maturity < %(date)s
+                   AND %(partner_filter)s
+              GROUP BY move.commercial_partner_id
+                """,
+                company=params["company"],
+                date=params["date"],
+                partner_filter=self._credit_collection_partner_filter(
+                    params, SQL("move.commercial_partner_id")
+                ),
+            )
+        )
+
+    @api.model
+    def _query_credit_collection_invoicing(self, params):
+        """Per customer: invoiced less credit notes over the 12 months."""
+        return self.env.execute_query(
+            SQL(
+                """
+                SELECT move.commercial_partner_id, SUM(move.amount_total_signed)
+                  FROM account_move move
+                 WHERE move.company_id = %(company)s
+                   AND move.state = 'posted'
+                   AND move.move_type IN ('out_invoice', 'out_refund')
+                   AND move.invoice_date > %(start)s
+                   AND move.invoice_date <= %(date)s
+                   AND %(partner_filter)s
+              GROUP BY move.commercial_partner_id
+                """,
+                company=params["company"],
+                start=params["start"],
+                date=params["date"],
+                partner_filter=self._credit_collection_partner_filter(
+                    params, SQL("move.commercial_partner_id")
+                ),
+            )
+        )
+
+    @api.model
+    def _get_credit_collection_event_counts(self, company, params):
+        """{figure: {partner id: count}} of the collection history in 12 months."""
+        domain = [
+            ("company_id", "=", company.id),
+            ("date", ">", params["start"]),
+            ("date", "<=", params["date"]),
+        ]
+        if params["partners"] is not None:
+            domain.append(("partner_id", "in", params["partners"]))
+        Event = self.env["credit.collection.event"].sudo()
+        promises = Event._read_group(
+            domain + [("channel", "=", "promise"), ("state", "=", "failed")],
+            ["partner_id"],
+            ["__count"],
+        )
+        disputed = defaultdict(int)  # invoices disputed, however many events each
+        for partner, _invoice in Event._read_group(
+            domain + [("channel", "=", "dispute"), ("invoice_ids", "!=", False)],
+            ["partner_id", "invoice_ids"],
+        ):
+            disputed[partner.id] += 1
+        return {
+            "broken_promises": {p.id: count for p, count in promises},
+            "disputes": dict(disputed),
+            "breached_plans": self._get_credit_collection_breached_plans(
+                company, params
+            ),
+        }
+
+    @api.model
+    def _get_credit_collection_breached_plans(self, company, params):
+        """{partner id: installment plans breached in the 12 months}."""
+        return {}

@@ -295,7 +295,14 @@ class LedgerReplay:
             .filtered(lambda m: not m.credit_collection_blocked)
         )
         if moves:
-            moves._set_credit_collection_dispute("Disputed in the source ledger")
+            moves._set_credit_collection_dispute("Disputed in the source ledger", day)
+
+    def replay_payments(self, date_from=None, date_to=None):
+        """Only the payments and disputes of every day, without collection runs:
+        the customers' payment history as the ledger has it."""
+        for day in self.days(date_from, date_to):
+            self.register_payments(day)
+            self.open_disputes(day)
 
     # --- figures --- #
     def settled_reminders(self):
