@@ -35,6 +35,18 @@ def parse_args(argv):
     parser.add_argument("--invoices", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--date", type=date.fromisoformat, default=date(2025, 6, 30))
+    parser.add_argument(
+        "--days",
+        type=int,
+        default=2,
+        help="consecutive daily runs to time: the first reminds nearly everyone "
+        "(a ledger with no history), the next ones are ordinary days",
+    )
+    parser.add_argument(
+        "--trace-memory",
+        action="store_true",
+        help="also trace Python allocations (tracemalloc: about twice slower)",
+    )
     return parser.parse_args(argv)
 
 
@@ -280,13 +292,15 @@ def main(argv):
             f"{args.invoices} documents, {open_lines} open receivable lines",
             flush=True,
         )
-        figures = time_run(env, company, args.date)
-        cr.rollback()  # the run is measured, not kept
-    print_figures(args, figures)
+        print(f"customers {args.customers}  documents {args.invoices}")
+        for day in range(args.days):
+            run_date = args.date + timedelta(days=day)
+            print_figures(run_date, time_run(env, company, run_date, args.trace_memory))
+        cr.rollback()  # the runs are measured, not kept
     return 0
 
 
-def time_run(env, company, run_date):
+def time_run(env, company, run_date, trace_memory=False):
     run = env["credit.collection.run"].create(
         {"company_id": company.id, "date": run_date}
     )
@@ -294,23 +308,25 @@ def time_run(env, company, run_date):
     env.invalidate_all()
     cr = env.cr
     queries_before = cr.sql_log_count
+    mails_before = env["mail.mail"].search_count([])
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    tracemalloc.start()
+    if trace_memory:
+        tracemalloc.start()
     started = time.monotonic()
     run.action_run()
     env.flush_all()
     seconds = time.monotonic() - started
-    _current, peak = tracemalloc.get_traced_memory()
+    peak = tracemalloc.get_traced_memory()[1] if trace_memory else None
     tracemalloc.stop()
-    reminded = run.reminded_count
     return {
         "seconds": seconds,
         "queries": cr.sql_log_count - queries_before,
-        "reminded": reminded,
+        "reminded": run.reminded_count,
         "customers_in_queue": len(run.item_ids),
         "events": len(run.event_ids),
-        "mails": env["mail.mail"].search_count([]),
-        "peak_python_mb": peak / 2**20,
+        "mails": env["mail.mail"].search_count([]) - mails_before,
+        "peak_python_mb": peak / 2**20 if peak is not None else None,
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "rss_growth_mb": (
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before
         )
@@ -318,16 +334,18 @@ def time_run(env, company, run_date):
     }
 
 
-def print_figures(args, f):
+def print_figures(run_date, f):
     per_customer = f["queries"] / f["reminded"] if f["reminded"] else float("nan")
+    memory = f"peak RSS {f['rss_mb']:.0f} MB (+{f['rss_growth_mb']:.0f} MB in the run)"
+    if f["peak_python_mb"] is not None:
+        memory += f", peak Python allocations {f['peak_python_mb']:.0f} MB"
     print(
-        f"customers {args.customers}  documents {args.invoices}\n"
-        f"run: {f['seconds']:.1f} s wall, "
+        f"run of {run_date}: {f['seconds']:.1f} s wall, "
         f"{f['customers_in_queue']} customers examined, "
         f"{f['reminded']} reminded, {f['events']} events, {f['mails']} mails queued\n"
-        f"queries: {f['queries']} ({per_customer:.1f} per reminded customer)\n"
-        f"memory: peak Python allocations {f['peak_python_mb']:.0f} MB, "
-        f"peak RSS growth {f['rss_growth_mb']:.0f} MB"
+        f"  queries: {f['queries']} ({per_customer:.1f} per reminded customer)\n"
+        f"  memory: {memory}",
+        flush=True,
     )
 
 
