@@ -8,7 +8,6 @@
     "category": "Accounting/Accounting",
     "website": "https://github.com/account-credit-collection/account_credit_collection",
     "author": "account_credit_collection authors",
-    "maintainers": [],
     "license": "AGPL-3",
     "development_status": "Alpha",
     "external_dependencies": {"python": ["phonenumbers", "qrcode"]},
@@ -45,5 +44,4 @@
         "demo/credit_collection_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
-    "installable": True,
 }

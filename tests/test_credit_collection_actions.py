@@ -37,7 +37,7 @@ class TestCreditCollectionActions(CreditCollectionCommon):
         self.run_on("2024-01-11")
         action = invoice.action_credit_collection_send()
         wizard = Form(
-            self.env["credit.collection.send"].with_context(action["context"])
+            self.env["credit.collection.send"].with_context(**action["context"])
         )
         wizard.date = date(2024, 1, 13)
         wizard = wizard.save()
@@ -63,7 +63,7 @@ class TestCreditCollectionActions(CreditCollectionCommon):
         invoice = self.create_invoice(self.customer, 100.0, "2024-01-01")
         action = invoice.action_credit_collection_dispute()
         form = Form(
-            self.env["credit.collection.dispute"].with_context(action["context"])
+            self.env["credit.collection.dispute"].with_context(**action["context"])
         )
         form.reason = "Never delivered"
         form.save().action_confirm()
@@ -78,7 +78,7 @@ class TestCreditCollectionActions(CreditCollectionCommon):
         with freeze_time("2024-01-05"):
             action = invoice.action_credit_collection_promise()
             form = Form(
-                self.env["credit.collection.promise"].with_context(action["context"])
+                self.env["credit.collection.promise"].with_context(**action["context"])
             )
             self.assertEqual(form.amount, 100.0)
             form.promise_date = date(2024, 1, 25)
