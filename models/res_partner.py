@@ -7,12 +7,13 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 
 from odoo.addons.phone_validation.tools import phone_validation
 
 from ..tools.credit_score import PaymentHistory, compute_score
 
+SCORE_BATCH_SIZE = 1000
 EMPTY_FIGURES = {
     "paid_count": 0,
     "late_count": 0,
@@ -411,7 +412,18 @@ class ResPartner(models.Model):
         figures = self._get_credit_collection_figures(company, date, partners)
         weights = company._get_credit_collection_score_weights()
         scored = self.browse(list(figures)).with_company(company)
-        for partner in scored:
+        for chunk in split_every(SCORE_BATCH_SIZE, scored.ids, scored.browse):
+            chunk._write_credit_collection_scores(company, date, figures, weights)
+            self.env["credit.collection.score.history"]._record_scores(
+                company, date, chunk
+            )
+            # a chunk's customers are not read again: keep memory flat
+            chunk.flush_recordset()
+            chunk.invalidate_recordset()
+        return scored
+
+    def _write_credit_collection_scores(self, company, date, figures, weights):
+        for partner in self:
             values = figures[partner.id]
             history = PaymentHistory(
                 **{k: v for k, v in values.items() if k != "monthly_invoiced"}
@@ -444,10 +456,6 @@ class ResPartner(models.Model):
             changed = {k: v for k, v in vals.items() if partner[k] != v}
             if changed or not partner.credit_collection_score_date:
                 partner.write({**changed, "credit_collection_score_date": date})
-        self.env["credit.collection.score.history"]._record_scores(
-            company, date, scored
-        )
-        return scored
 
     @api.model
     def _get_suggested_credit_limit(self, company, monthly_invoiced, months):
