@@ -2,6 +2,9 @@ from . import credit_collection_policy
 from . import credit_collection_level
 from . import credit_collection_event
 from . import credit_collection_run
+from . import credit_collection_plan_template
+from . import credit_collection_plan
+from . import credit_collection_plan_line
 from . import credit_collection_run_item
 from . import res_company
 from . import res_config_settings
@@ -13,3 +16,4 @@ from . import mail_message
 from . import mail_notification
 from . import mail_template
 from . import credit_collection_score_history
+from . import account_partial_reconcile

@@ -77,6 +77,26 @@ class AccountMove(models.Model):
     credit_collection_event_count = fields.Integer(
         compute="_compute_credit_collection_event_count"
     )
+    credit_collection_plan_id = fields.Many2one(
+        "credit.collection.plan",
+        string="Installment Plan",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The installment plan that last covered the invoice. While it is "
+        "proposed or active the invoice gets the plan's reminders instead of "
+        "the dunning levels.",
+    )
+    credit_collection_plan_state = fields.Selection(
+        related="credit_collection_plan_id.state", string="Plan Status"
+    )
+    credit_collection_level_due = fields.Boolean(
+        string="Next Level Due Now",
+        copy=False,
+        readonly=True,
+        help="The installment plan of the invoice ended unpaid: its next dunning "
+        "level is due at the next run, whatever its delay.",
+    )
 
     # === COMPUTE METHODS === #
     @api.depends(
@@ -102,6 +122,8 @@ class AccountMove(models.Model):
         "credit_collection_escalated",
         "credit_collection_promise_date",
         "credit_collection_last_date",
+        "credit_collection_plan_id.state",
+        "credit_collection_level_due",
     )
     def _compute_credit_collection_next_date(self):
         for move in self:
@@ -178,6 +200,32 @@ class AccountMove(models.Model):
         }
         return action
 
+    def action_credit_collection_create_plan(self):
+        """A draft installment plan over these invoices of one customer."""
+        self._check_credit_collection_invoices()
+        if len(self.commercial_partner_id) > 1 or len(self.company_id) > 1:
+            raise UserError(
+                self.env._("An installment plan covers the invoices of one customer.")
+            )
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "account_credit_collection.credit_collection_plan_action"
+        )
+        action.update(
+            views=[(False, "form")],
+            view_mode="form",
+            target="current",
+            context={
+                "default_partner_id": self.commercial_partner_id.id,
+                "default_company_id": self.company_id.id,
+                "default_invoice_ids": [fields.Command.set(self.ids)],
+            },
+        )
+        return action
+
+    def action_open_credit_collection_plan(self):
+        self.ensure_one()
+        return self.credit_collection_plan_id._get_records_action()
+
     def action_open_credit_collection_events(self):
         action = self.env["ir.actions.actions"]._for_xml_id(
             "account_credit_collection.credit_collection_event_action"
@@ -218,6 +266,7 @@ class AccountMove(models.Model):
             or self.state != "posted"
             or self.credit_collection_blocked
             or self.credit_collection_escalated
+            or self._is_under_credit_collection_plan()
         ):
             return False
         policy = self.commercial_partner_id._get_credit_collection_policy(
@@ -228,7 +277,9 @@ class AccountMove(models.Model):
         dates = []
         for line in self._get_credit_collection_lines():
             next_level = policy._get_next_level(line.credit_collection_level_id)
-            if next_level and line.date_maturity:
+            if next_level and self.credit_collection_level_due:
+                dates.append(fields.Date.context_today(self))
+            elif next_level and line.date_maturity:
                 dates.append(line.date_maturity + timedelta(days=next_level.delay_days))
         if not dates:
             return False
@@ -244,6 +295,19 @@ class AccountMove(models.Model):
                 next_date, self.credit_collection_promise_date + timedelta(days=1)
             )
         return next_date
+
+    def _is_under_credit_collection_plan(self):
+        """Proposed or active plan: the plan's reminders replace the dunning."""
+        self.ensure_one()
+        return self.credit_collection_plan_id.state in ("proposed", "active")
+
+    def _sync_credit_collection_plans(self):
+        """Payments moved on these invoices: their plans follow at once."""
+        plans = self.credit_collection_plan_id.filtered(
+            lambda p: p.state in ("active", "done")
+        )
+        if plans:
+            plans._sync_payments()
 
     def _set_credit_collection_dispute(self, reason, date=None):
         """Block the invoices from dunning and give the responsible a task; the

@@ -9,6 +9,28 @@ from odoo.exceptions import UserError
 from ..tools.sms_segments import count_sms_segments, to_gsm7
 
 REMINDER_CHANNELS = ("email", "sms", "letter", "phone")
+PLAN_ACTIONS = [
+    ("proposed", "Proposed"),
+    ("draft", "Back to draft"),
+    ("accepted", "Accepted"),
+    ("activated", "Started"),
+    ("reminder", "Reminder before due date"),
+    ("overdue", "Reminder after due date"),
+    ("breached", "Breached"),
+    ("cancelled", "Cancelled"),
+    ("done", "Paid in full"),
+    ("reopened", "Reopened"),
+]
+# The templates of the plan messages, by plan action.
+PLAN_MAIL_TEMPLATES = {
+    "reminder": "account_credit_collection.mail_template_plan_reminder",
+    "overdue": "account_credit_collection.mail_template_plan_overdue",
+    "breached": "account_credit_collection.mail_template_plan_breach",
+}
+PLAN_SMS_TEMPLATES = {
+    "reminder": "account_credit_collection.sms_template_plan_reminder",
+    "overdue": "account_credit_collection.sms_template_plan_overdue",
+}
 SHORT_CODE_LENGTH = 12
 
 
@@ -128,6 +150,21 @@ class CreditCollectionEvent(models.Model):
     )
     sms_number = fields.Char(string="SMS Number", readonly=True)
     sms_segments = fields.Integer(string="SMS Segments", readonly=True)
+    plan_id = fields.Many2one(
+        "credit.collection.plan",
+        string="Installment Plan",
+        index="btree_not_null",
+        readonly=True,
+        ondelete="cascade",
+        check_company=True,
+    )
+    plan_line_id = fields.Many2one(
+        "credit.collection.plan.line",
+        string="Installment",
+        readonly=True,
+        ondelete="set null",
+    )
+    plan_action = fields.Selection(PLAN_ACTIONS, readonly=True)
     mail_message_id = fields.Many2one(
         "mail.message", index="btree_not_null", readonly=True, ondelete="set null"
     )
@@ -152,13 +189,18 @@ class CreditCollectionEvent(models.Model):
     ]
 
     # === COMPUTE METHODS === #
-    @api.depends("channel", "partner_id", "date", "level_id")
+    @api.depends("channel", "partner_id", "date", "level_id", "plan_id", "plan_action")
     def _compute_name(self):
         channels = dict(self._fields["channel"]._description_selection(self.env))
+        actions = dict(self._fields["plan_action"]._description_selection(self.env))
         for event in self:
             parts = [channels.get(event.channel, ""), event.partner_id.display_name]
             if event.level_id:
                 parts.insert(1, event.level_id.name)
+            if event.plan_id:
+                parts.insert(
+                    1, f"{event.plan_id.name} {actions.get(event.plan_action, '')}"
+                )
             event.name = " - ".join(p for p in parts if p)
 
     @api.depends("line_ids")
@@ -311,9 +353,7 @@ class CreditCollectionEvent(models.Model):
         batch fail, the emails are posted again one by one and only the event
         whose email fails is marked failed."""
         render_fields = ("subject", "body_html", "email_from", "reply_to")
-        for template, events in self.grouped(
-            lambda e: e.level_id.mail_template_id
-        ).items():
+        for template, events in self.grouped(lambda e: e._get_mail_template()).items():
             rendered = template._generate_template(events.ids, render_fields)
             try:
                 with self.env.cr.savepoint():
@@ -388,7 +428,7 @@ class CreditCollectionEvent(models.Model):
         if error:
             return self._fail(error)
         self.recipient_ids = recipient
-        body = self._render_sms_body(self.level_id.sms_template_id)
+        body = self._render_sms_body(self._get_sms_template())
         self.sms_segments = count_sms_segments(body)
         message = self.with_context(mail_create_nosubscribe=True)._message_sms(
             body,
@@ -398,6 +438,83 @@ class CreditCollectionEvent(models.Model):
         )
         self.mail_message_id = message[:1]
         return True
+
+    def _get_mail_template(self):
+        """The email template of the reminder: its level's, or the plan's."""
+        self.ensure_one()
+        if self.plan_action in PLAN_MAIL_TEMPLATES:
+            return self.env.ref(PLAN_MAIL_TEMPLATES[self.plan_action])
+        return self.level_id.mail_template_id
+
+    def _get_sms_template(self):
+        self.ensure_one()
+        if self.plan_action in PLAN_SMS_TEMPLATES:
+            return self.env.ref(PLAN_SMS_TEMPLATES[self.plan_action])
+        return self.level_id.sms_template_id
+
+    @api.model
+    def _send_plan_reminders(self, run, reminders):
+        """Send the plan messages of a run: ``reminders`` is a list of (plan,
+        installment, action). Each installment remembers its reminder, so that
+        it never gets the same one twice."""
+        events = self.with_context(
+            mail_create_nolog=True, tracking_disable=True
+        ).create(
+            [
+                vals
+                for plan, line, action in reminders
+                for vals in self._prepare_plan_reminder_vals(run, plan, line, action)
+            ]
+        )
+        archived = events.filtered(lambda e: not e.partner_id.active)
+        archived._skip_for_archived_customer()
+        (events - archived)._execute(defer_email=True)
+        events.filtered(
+            lambda e: e.channel == "email" and e.state == "done"
+        )._post_emails()
+        for event in events.filtered(lambda e: e.channel == "email"):
+            if event.plan_action == "reminder":
+                event.plan_line_id.reminder_event_id = event
+            elif event.plan_action == "overdue":
+                event.plan_line_id.overdue_event_id = event
+        return events
+
+    @api.model
+    def _prepare_plan_reminder_vals(self, run, plan, line, action):
+        moves = plan._get_moves()
+        recipients = plan.partner_id._get_credit_collection_contacts(
+            plan.invoice_ids
+        ).filtered("email")
+        channels = ["email"]
+        if plan.reminder_sms and action in PLAN_SMS_TEMPLATES:
+            channels.append("sms")
+        common = {
+            "run_id": run.id,
+            "date": run.date,
+            "company_id": plan.company_id.id,
+            "partner_id": plan.partner_id.id,
+            "plan_id": plan.id,
+            "plan_line_id": line.id,
+            "plan_action": action,
+            "state": "done",
+            "invoice_ids": [fields.Command.set(moves.ids)],
+            "amount_due": plan.currency_id._convert(
+                line.residual_amount,
+                plan.company_id.currency_id,
+                plan.company_id,
+                run.date,
+            ),
+        }
+        return [
+            {
+                **common,
+                "channel": channel,
+                "recipient_ids": [fields.Command.set(recipients.ids)]
+                if channel == "email"
+                else [],
+            }
+            for channel in channels
+        ]
 
     def _get_model_description(self, model_name):
         # what the customer reads above the reminder: not "Credit Collection Event"

@@ -13,6 +13,7 @@ from odoo.osv import expression
 from odoo.tools import SQL
 
 from .credit_collection_event import REMINDER_CHANNELS
+from .credit_collection_plan import LIVE_STATES
 from .credit_collection_run_item import SKIP_RESULTS
 
 _logger = logging.getLogger(__name__)
@@ -251,23 +252,39 @@ class CreditCollectionRun(models.Model):
 
     def _get_candidate_partners(self):
         """Customers with an installment old enough for the earliest level of any
-        policy of the company, or with a promise to settle."""
-        domain = self._get_open_line_domain(self.partner_ids or None)
+        policy of the company, with a promise to settle, with a level due at once
+        (after a plan ended unpaid), or with an installment plan to follow."""
         earliest = self._get_earliest_level_delay()
         if earliest is None:
             return self.env["res.partner"]
         domain = expression.AND(
             [
-                domain,
+                self._get_open_line_domain(self.partner_ids or None),
                 [
+                    "|",
                     "|",
                     ("date_maturity", "<=", self.date - timedelta(days=earliest)),
                     ("move_id.credit_collection_promise_date", "<", self.date),
+                    ("move_id.credit_collection_level_due", "=", True),
                 ],
             ]
         )
         groups = self.env["account.move.line"]._read_group(domain, ["partner_id"])
-        return self.env["res.partner"].union(*(partner for (partner,) in groups))
+        partners = self.env["res.partner"].union(*(partner for (partner,) in groups))
+        return partners | self._get_live_plans().partner_id
+
+    def _get_live_plans(self, partners=None):
+        """Proposed and active installment plans of the run's company (of
+        ``partners``, or of the run's customers when it was started for some)."""
+        domain = [
+            ("company_id", "=", self.company_id.id),
+            ("state", "in", LIVE_STATES),
+        ]
+        if partners is None and self.partner_ids:
+            partners = self.partner_ids
+        if partners is not None:
+            domain.append(("partner_id", "in", partners.ids))
+        return self.env["credit.collection.plan"].search(domain)
 
     def _get_earliest_level_delay(self):
         delays = (
@@ -389,6 +406,8 @@ class CreditCollectionRun(models.Model):
         events.filtered(
             lambda e: e.channel == "email" and e.state == "done"
         )._post_emails()
+        if not self.move_ids:
+            self._get_live_plans(items.partner_id)._collect(self)
 
     def _write_item_results(self, decisions):
         """One write per outcome rather than one per customer."""
@@ -430,13 +449,17 @@ class CreditCollectionRun(models.Model):
                 ["date:max"],
             )
         )
+        # a plan's breach notice tells the customer everything is due: it counts
+        # as the day's reminder
         last_attempts = dict(
             self.env["credit.collection.event"]._read_group(
                 [
                     ("company_id", "=", self.company_id.id),
                     ("partner_id", "in", partners.ids),
                     ("channel", "in", REMINDER_CHANNELS),
+                    "|",
                     ("level_id", "!=", False),
+                    ("plan_action", "=", "breached"),
                 ],
                 ["partner_id"],
                 ["date:max"],
@@ -455,13 +478,20 @@ class CreditCollectionRun(models.Model):
         Returns a dict: result (see credit.collection.run.item), level (of the
         communication), moving ({installment: level it reaches}) and listed (the
         installments the communication lists)."""
-        lines = context["lines"][partner]
         decision = {
             "result": "no_change",
             "level": self.env["credit.collection.level"],
             "moving": {},
             "listed": self.env["account.move.line"],
         }
+        # invoices under an installment plan get the plan's reminders instead
+        lines = context["lines"][partner].filtered(
+            lambda line: not line.move_id._is_under_credit_collection_plan()
+        )
+        if not lines:
+            if context["lines"][partner]:
+                decision["result"] = "plan"
+            return decision
         policy = partner._get_credit_collection_policy(self.company_id)
         forced = self.force_send
         overdue = lines.filtered(lambda line: line.date_maturity < self.date)
@@ -574,7 +604,10 @@ class CreditCollectionRun(models.Model):
             next_level = policy._get_next_level(line.credit_collection_level_id)
             if not next_level:
                 continue
-            if (self.date - line.date_maturity).days >= next_level.delay_days:
+            if (
+                line.move_id.credit_collection_level_due
+                or (self.date - line.date_maturity).days >= next_level.delay_days
+            ):
                 due[line] = next_level
         return due
 
@@ -600,6 +633,13 @@ class CreditCollectionRun(models.Model):
                 {"credit_collection_level_id": level.id}
             )
         listed._write_credit_collection({"credit_collection_last_date": self.date})
+        released = (
+            self.env["account.move"]
+            .union(*(line.move_id for line in moving))
+            .filtered("credit_collection_level_due")
+        )
+        if released:
+            released._write_credit_collection({"credit_collection_level_due": False})
         final_moves = self.env["account.move"].union(
             *(line.move_id for line, level in moving.items() if level.is_final)
         )

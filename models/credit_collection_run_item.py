@@ -8,6 +8,7 @@ RESULTS = [
     ("no_change", "No level change"),
     ("blocked", "Skipped: in dispute"),
     ("promise", "Skipped: pending promise"),
+    ("plan", "Skipped: under installment plan"),
     ("excluded", "Skipped: excluded customer"),
     ("covered", "Skipped: covered by credits"),
     ("minimum", "Skipped: under minimum"),
@@ -19,6 +20,7 @@ RESULTS = [
 SKIP_RESULTS = (
     "blocked",
     "promise",
+    "plan",
     "excluded",
     "covered",
     "minimum",

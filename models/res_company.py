@@ -175,6 +175,7 @@ class ResCompany(models.Model):
         companies.filtered(
             lambda c: not c.credit_collection_policy_id
         )._create_default_credit_collection_policy()
+        companies._create_default_credit_collection_plan_templates()
         return companies
 
     def write(self, vals):
@@ -250,6 +251,64 @@ class ResCompany(models.Model):
                 ),
             ],
         }
+
+    def _create_default_credit_collection_plan_templates(self):
+        """The shipped installment plan templates, named in every installed
+        language."""
+        Template = self.env["credit.collection.plan.template"].sudo()
+        templates = Template
+        langs = [
+            lang
+            for lang, _name in self.env["res.lang"].get_installed()
+            if lang != "en_US"
+        ]
+        for company in self:
+            for index, vals in enumerate(
+                self._prepare_default_credit_collection_plan_templates_vals(company)
+            ):
+                template = Template.create(vals)
+                for lang in langs:
+                    template.with_context(lang=lang).name = self.with_context(
+                        lang=lang
+                    )._prepare_default_credit_collection_plan_templates_vals(company)[
+                        index
+                    ]["name"]
+                templates |= template
+        return templates
+
+    @api.model
+    def _prepare_default_credit_collection_plan_templates_vals(self, company):
+        """3 monthly installments for small debts, 6 with a down payment, 12 with
+        a down payment, interest and a fee for the largest (a collection manager
+        grants more)."""
+        return [
+            {
+                "name": self.env._("3 monthly installments"),
+                "sequence": 10,
+                "company_id": company.id,
+                "installment_count": 3,
+                "max_amount": 5000.0,
+            },
+            {
+                "name": self.env._("6 monthly installments, 10% down"),
+                "sequence": 20,
+                "company_id": company.id,
+                "installment_count": 6,
+                "down_payment_percent": 10.0,
+                "max_amount": 20000.0,
+            },
+            {
+                "name": self.env._("12 monthly installments, 20% down, 5% interest"),
+                "sequence": 30,
+                "company_id": company.id,
+                "installment_count": 12,
+                "down_payment_percent": 20.0,
+                "interest_rate": 5.0,
+                "fee_amount": 25.0,
+                "max_amount": 50000.0,
+                "first_due_days": 7,
+            },
+        ]
 
     def _get_credit_collection_kpis(self, date_from, date_to):
         """Days Sales Outstanding and Average Days Delinquent over a period.

@@ -56,6 +56,9 @@ class ResPartner(models.Model):
     credit_collection_event_ids = fields.One2many(
         "credit.collection.event", "partner_id", string="Collection History"
     )
+    credit_collection_plan_count = fields.Integer(
+        compute="_compute_credit_collection_plan_count"
+    )
     credit_collection_event_count = fields.Integer(
         compute="_compute_credit_collection_event_count"
     )
@@ -151,6 +154,19 @@ class ResPartner(models.Model):
     )
 
     # === COMPUTE METHODS === #
+    def _compute_credit_collection_plan_count(self):
+        counts = dict(
+            self.env["credit.collection.plan"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids)],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.credit_collection_plan_count = counts.get(
+                partner.commercial_partner_id, 0
+            )
+
     def _compute_credit_collection_event_count(self):
         counts = dict(
             self.env["credit.collection.event"]._read_group(
@@ -207,6 +223,48 @@ class ResPartner(models.Model):
         return res
 
     # === ACTION METHODS === #
+    def action_open_credit_collection_plans(self):
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "account_credit_collection.credit_collection_plan_action"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action
+
+    def action_credit_collection_create_plan(self):
+        """A draft plan over the customer's open invoices in its most used
+        currency (the others wait for a plan of their own)."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        invoices = (
+            self.env["account.move"]
+            .search(
+                [
+                    ("commercial_partner_id", "=", partner.id),
+                    ("company_id", "=", self.env.company.id),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                ],
+                order="invoice_date_due, id",
+            )
+            .filtered(lambda m: not m._is_under_credit_collection_plan())
+        )
+        if not invoices:
+            raise UserError(
+                self.env._(
+                    "%(customer)s has no open invoice to put in a plan.",
+                    customer=partner.display_name,
+                )
+            )
+        currency = max(
+            invoices.currency_id,
+            key=lambda c: len(invoices.filtered(lambda m: m.currency_id == c)),
+        )
+        return invoices.filtered(
+            lambda m: m.currency_id == currency
+        ).action_credit_collection_create_plan()
+
     def action_open_credit_collection_events(self):
         action = self.env["ir.actions.actions"]._for_xml_id(
             "account_credit_collection.credit_collection_event_action"
@@ -642,4 +700,17 @@ class ResPartner(models.Model):
     @api.model
     def _get_credit_collection_breached_plans(self, company, params):
         """{partner id: installment plans breached in the 12 months}."""
-        return {}
+        domain = [
+            ("company_id", "=", company.id),
+            ("state", "=", "breached"),
+            ("breach_date", ">", params["start"]),
+            ("breach_date", "<=", params["date"]),
+        ]
+        if params["partners"] is not None:
+            domain.append(("partner_id", "in", params["partners"]))
+        return {
+            partner.id: count
+            for partner, count in self.env["credit.collection.plan"]
+            .sudo()
+            ._read_group(domain, ["partner_id"], ["__count"])
+        }

@@ -1,5 +1,8 @@
 # Copyright 2026 account_credit_collection authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from freezegun import freeze_time
+
+from odoo import Command
 from odoo.tests import tagged
 
 from ..tools.sms_segments import count_sms_segments, is_gsm7
@@ -40,16 +43,45 @@ class TestCreditCollectionItalian(CreditCollectionCommon):
         self.create_invoice(self.customer, 12345.67, "2024-01-01")
         run = self.run_on("2024-01-11")
         event = run.event_ids
+        plan_event = self._make_plan_reminder(12345.67)
         templates = self.env["sms.template"].search(
             [("model", "=", "credit.collection.event")]
         )
-        self.assertEqual(len(templates), 3)
+        self.assertEqual(len(templates), 5)
         for lang in ("en_US", "it_IT"):
             for template in templates:
-                event.partner_id.lang = lang
-                body = event._render_sms_body(template)
-                self.assertIn(f"/cc/{event.short_code}", body)
+                on = (
+                    plan_event
+                    if "plan" in template.get_external_id()[template.id]
+                    else event
+                )
+                on.partner_id.lang = lang
+                body = on._render_sms_body(template)
+                self.assertIn(f"/cc/{on.short_code}", body)
                 self.assertTrue(is_gsm7(body), f"{template.name} {lang}: {body}")
                 self.assertEqual(
                     count_sms_segments(body), 1, f"{template.name} {lang}: {body}"
                 )
+
+    def test_italian_customer_gets_italian_plan_messages(self):
+        event = self._make_plan_reminder(1500.0)
+        mail = self.mails_of(event)
+        self.assertIn("Rata in scadenza", mail.subject)
+        self.assertIn("500,00", mail.body_html)
+        self.assertIn("Rata 1 di 3", event.plan_line_id.with_context(lang="it_IT").name)
+
+    def _make_plan_reminder(self, amount):
+        """An installment plan reminder event of the customer, sent on 2024-02-05."""
+        invoice = self.create_invoice(self.customer, amount, "2024-01-01")
+        with freeze_time("2024-01-20"):
+            plan = self.env["credit.collection.plan"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "invoice_ids": [Command.set(invoice.ids)],
+                    "first_due_date": "2024-02-10",
+                }
+            )
+            plan.action_confirm()
+        with freeze_time("2024-02-05"):
+            run = self.run_on("2024-02-05")
+        return run.event_ids.filtered(lambda e: e.plan_id)
