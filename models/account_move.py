@@ -307,7 +307,8 @@ class AccountMove(models.Model):
             lambda p: p.state in ("active", "done")
         )
         if plans:
-            plans._sync_payments()
+            # the plan's bookkeeping follows whoever registered the payment
+            plans.sudo()._sync_payments()
 
     def _set_credit_collection_dispute(self, reason, date=None):
         """Block the invoices from dunning and give the responsible a task; the

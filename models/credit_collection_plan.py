@@ -920,6 +920,7 @@ class CreditCollectionPlan(models.Model):
             "journal_id": journal.id,
             "currency_id": self.currency_id.id,
             "invoice_date": fields.Date.context_today(self),
+            "invoice_payment_term_id": False,
             "invoice_date_due": max(self.line_ids.mapped("due_date")),
             "invoice_origin": self.name,
             "invoice_line_ids": [

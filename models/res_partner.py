@@ -426,6 +426,7 @@ class ResPartner(models.Model):
         row = Markup('<tr><td>%s</td><td class="text-end">%s</td></tr>')
         rows = [row % (labels[p.key], f"-{p.points:g}") for p in result.penalties]
         if result.capped_at is not None:
+            cap = f"{result.capped_at:g}"  # not inside _(): babel would evaluate it
             rows.append(
                 row
                 % (
@@ -433,7 +434,7 @@ class ResPartner(models.Model):
                         "Fewer than %(count)s invoices paid in 12 months: the score "
                         "cannot exceed %(cap)s",
                         count=weights.min_history,
-                        cap=f"{result.capped_at:g}",
+                        cap=cap,
                     ),
                     "",
                 )

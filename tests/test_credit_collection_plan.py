@@ -134,6 +134,10 @@ class TestCreditCollectionPlanSchedule(CreditCollectionPlanCommon):
         months, 4,200 month-euros, so interest = 4,200 x 5% / 12 = 17.50
         (= 1,200 x 5% x 1/12 x (6 + 1) / 2)."""
         invoice = self.create_invoice(self.customer, 1200.0, "2024-01-01")
+        # the fee invoice falls due with the last installment, not on these terms
+        self.customer.property_payment_term_id = self.env.ref(
+            "account.account_payment_term_30days"
+        )
         plan = self.make_plan(
             invoice, installment_count=6, interest_rate=5.0, fee_amount=10.0
         )
