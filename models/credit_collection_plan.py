@@ -799,6 +799,19 @@ class CreditCollectionPlan(models.Model):
                     count=template.installment_count,
                 )
             )
+        access = template._get_grade_access(self.partner_id)
+        if access != "self":
+            grade = self.partner_id.with_company(
+                self.company_id
+            ).credit_collection_grade or self.env._("not graded yet")
+            raise UserError(
+                self.env._(
+                    "Template %(template)s is not open to customers of payment grade "
+                    "%(grade)s: a collection manager must approve this plan.",
+                    template=template.name,
+                    grade=grade,
+                )
+            )
         breach = self._get_recent_breach()
         if breach:
             raise UserError(

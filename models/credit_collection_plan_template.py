@@ -4,6 +4,11 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 INTERVAL_UNITS = [("week", "Weeks"), ("month", "Months")]
+GRADE_ACCESS = [
+    ("self", "Self-service"),
+    ("approval", "Manager approval"),
+    ("refused", "Not offered"),
+]
 
 
 class CreditCollectionPlanTemplate(models.Model):
@@ -77,6 +82,27 @@ class CreditCollectionPlanTemplate(models.Model):
         string="Reminders by SMS Too",
         help="Plan reminders go by SMS as well as by email.",
     )
+    # --- who may have it, by payment grade (see the customer's payment score) --- #
+    grade_a_access = fields.Selection(
+        GRADE_ACCESS, string="Grade A", required=True, default="self"
+    )
+    grade_b_access = fields.Selection(
+        GRADE_ACCESS, string="Grade B", required=True, default="self"
+    )
+    grade_c_access = fields.Selection(
+        GRADE_ACCESS, string="Grade C", required=True, default="approval"
+    )
+    grade_d_access = fields.Selection(
+        GRADE_ACCESS, string="Grade D", required=True, default="refused"
+    )
+    ungraded_access = fields.Selection(
+        GRADE_ACCESS,
+        string="Not Graded Yet",
+        required=True,
+        default="self",
+        help="Customers without a payment score yet (no collection run since they "
+        "were created).",
+    )
 
     # === CONSTRAINT METHODS === #
     @api.constrains(
@@ -126,3 +152,26 @@ class CreditCollectionPlanTemplate(models.Model):
                         template=template.name,
                     )
                 )
+
+    # === BUSINESS METHODS === #
+    def _get_grade_access(self, partner):
+        """'self' (the customer may take it by itself, on the portal), 'approval'
+        (a collection manager decides) or 'refused', by the customer's payment
+        grade in the template's company."""
+        self.ensure_one()
+        grade = partner.commercial_partner_id.with_company(
+            self.company_id
+        ).credit_collection_grade
+        if not grade:
+            return self.ungraded_access
+        return self[f"grade_{grade.lower()}_access"]
+
+    @api.model
+    def _get_offered_templates(self, partner, company):
+        """{template: access} of the templates offered to ``partner`` (the portal
+        shows these, in their order)."""
+        templates = self.search([("company_id", "=", company.id)])
+        access = {
+            template: template._get_grade_access(partner) for template in templates
+        }
+        return {t: a for t, a in access.items() if a != "refused"}

@@ -564,3 +564,54 @@ class TestCreditCollectionPlanRules(CreditCollectionPlanCommon):
         other_run = self.run_at("2024-02-05", company=other_company["company"])
         self.assertFalse(other_run.event_ids.plan_id)
         self.assertFalse(foreign_invoice.credit_collection_plan_id)
+
+
+@tagged("post_install", "-at_install")
+class TestCreditCollectionPlanGrades(CreditCollectionPlanCommon):
+    def set_grade(self, partner, grade):
+        partner.sudo().with_company(self.company).credit_collection_grade = grade
+
+    def test_templates_offered_by_grade(self):
+        """template_3 keeps the defaults: A and B self-service, C on approval, D not
+        offered; a customer with no score yet may self-serve."""
+        Template = self.env["credit.collection.plan.template"]
+        offered = Template._get_offered_templates(self.customer, self.company)
+        self.assertEqual(offered[self.template_3], "self")
+        for grade, expected in (("A", "self"), ("B", "self"), ("C", "approval")):
+            self.set_grade(self.customer, grade)
+            offered = Template._get_offered_templates(self.customer, self.company)
+            self.assertEqual(offered[self.template_3], expected, grade)
+        self.set_grade(self.customer, "D")
+        offered = Template._get_offered_templates(self.customer, self.company)
+        self.assertNotIn(self.template_3, offered)
+        self.template_3.grade_d_access = "approval"
+        self.assertEqual(self.template_3._get_grade_access(self.customer), "approval")
+
+    def test_a_collection_user_keeps_to_the_grade(self):
+        clerk = new_test_user(
+            self.env,
+            login="grade_clerk",
+            groups="account.group_account_invoice",
+            company_id=self.company.id,
+            company_ids=self.company.ids,
+        )
+        invoice = self.create_invoice(self.customer, 900.0, "2024-01-01")
+        with freeze_time("2024-01-20"):
+            plan = (
+                self.env["credit.collection.plan"]
+                .with_user(clerk)
+                .create(
+                    {
+                        "partner_id": self.customer.id,
+                        "invoice_ids": [Command.set(invoice.ids)],
+                        "template_id": self.template_3.id,
+                    }
+                )
+            )
+            for grade in ("C", "D"):
+                self.set_grade(self.customer, grade)
+                with self.assertRaisesRegex(UserError, f"payment grade {grade}"):
+                    plan.action_confirm()
+            self.assertEqual(plan.state, "draft")
+            plan.with_user(self.env.user).action_confirm()  # a manager decides
+            self.assertEqual(plan.state, "active")
