@@ -277,10 +277,16 @@ class AccountMove(models.Model):
         dates = []
         for line in self._get_credit_collection_lines():
             next_level = policy._get_next_level(line.credit_collection_level_id)
-            if next_level and self.credit_collection_level_due:
-                dates.append(fields.Date.context_today(self))
-            elif next_level and line.date_maturity:
-                dates.append(line.date_maturity + timedelta(days=next_level.delay_days))
+            if not (next_level and line.date_maturity):
+                continue
+            next_date = line.date_maturity + timedelta(days=next_level.delay_days)
+            if self.credit_collection_level_due:
+                # an installment plan ended unpaid: due at once once overdue
+                next_date = max(
+                    fields.Date.context_today(self),
+                    line.date_maturity + timedelta(days=1),
+                )
+            dates.append(next_date)
         if not dates:
             return False
         next_date = min(dates)

@@ -6,20 +6,36 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_round
+from odoo.tools import float_round, format_date
 
-from .credit_collection_plan_template import INTERVAL_UNITS
+from .account_move_line import COLLECTION_WRITE_CONTEXT
+from .credit_collection_plan_template import INTERVAL_UNITS, MAX_INSTALLMENTS
 
 PLAN_STATES = [
     ("draft", "Draft"),
     ("proposed", "Proposed"),
     ("active", "Active"),
-    ("done", "Done"),
+    ("done", "Paid"),
     ("breached", "Breached"),
     ("cancelled", "Cancelled"),
 ]
 # Plans whose invoices have left normal dunning.
 LIVE_STATES = ("proposed", "active")
+# What a started plan keeps: the terms the customer accepted.
+FROZEN_FIELDS = {
+    "partner_id",
+    "company_id",
+    "template_id",
+    "invoice_ids",
+    "down_payment_amount",
+    "installment_count",
+    "interval_number",
+    "interval_unit",
+    "first_due_date",
+    "interest_rate",
+    "fee_amount",
+    "grace_days",
+}
 DEFAULTS = {
     "installment_count": 3,
     "interval_number": 1,
@@ -324,7 +340,7 @@ class CreditCollectionPlan(models.Model):
             if plan.start_date:
                 continue  # the schedule agreed with the customer does not move
             commands = [fields.Command.clear()]
-            if plan.installment_count >= 1 and plan.first_due_date:
+            if plan._can_preview_schedule():
                 commands += [
                     fields.Command.create(vals)
                     for vals in plan._prepare_line_vals_list()
@@ -344,18 +360,22 @@ class CreditCollectionPlan(models.Model):
             still_due = sum(plan.invoice_ids.mapped("amount_residual"))
             paid = plan.financed_amount - still_due
             fee_invoice = plan.fee_invoice_id
-            if fee_invoice.state == "posted":
+            # a fee invoice reversed when the plan was cancelled was not paid
+            if (
+                fee_invoice.state == "posted"
+                and fee_invoice.payment_state != "reversed"
+            ):
                 paid += fee_invoice.amount_total - fee_invoice.amount_residual
             paid = plan.currency_id.round(min(max(paid, 0.0), plan.total_amount))
             plan.paid_amount = paid
             plan.residual_amount = plan.currency_id.round(plan.total_amount - paid)
 
-    @api.depends("line_ids.residual_amount", "line_ids.due_date")
+    @api.depends("state", "line_ids.residual_amount", "line_ids.due_date")
     def _compute_next_installment(self):
         for plan in self:
-            line = plan._get_open_lines()[:1]
-            plan.next_due_date = line.due_date
-            plan.next_amount = line.residual_amount
+            line = plan._get_open_lines()[:1] if plan.state in LIVE_STATES else False
+            plan.next_due_date = line.due_date if line else False
+            plan.next_amount = line.residual_amount if line else 0.0
 
     def _compute_event_count(self):
         counts = dict(
@@ -371,6 +391,15 @@ class CreditCollectionPlan(models.Model):
         for plan in self:
             plan.invoice_count = len(plan._get_moves())
 
+    # === ONCHANGE METHODS === #
+    @api.onchange("partner_id")
+    def _onchange_partner_id_prefill_invoices(self):
+        """A customer chosen on a new plan brings its open invoices."""
+        if self.partner_id and not self.invoice_ids and not self.start_date:
+            self.invoice_ids = self.partner_id._get_credit_collection_plan_invoices(
+                self.company_id or self.env.company
+            )
+
     # === CONSTRAINT METHODS === #
     @api.constrains(
         "installment_count",
@@ -383,11 +412,15 @@ class CreditCollectionPlan(models.Model):
     )
     def _check_terms(self):
         for plan in self:
-            if plan.installment_count < 1 or plan.interval_number < 1:
+            if (
+                not 1 <= plan.installment_count <= MAX_INSTALLMENTS
+                or plan.interval_number < 1
+            ):
                 raise ValidationError(
                     self.env._(
-                        "A plan needs at least one installment and an interval of at "
-                        "least one."
+                        "A plan has from 1 to %(max)s installments and an interval of "
+                        "at least one.",
+                        max=MAX_INSTALLMENTS,
                     )
                 )
             if (
@@ -432,6 +465,23 @@ class CreditCollectionPlan(models.Model):
                 ).next_by_code("credit.collection.plan") or self.env._("New")
         return super().create(vals_list)
 
+    def write(self, vals):
+        frozen = FROZEN_FIELDS & set(vals)
+        started = self.filtered("start_date")
+        if frozen and started:
+            raise UserError(
+                self.env._(
+                    "Plan %(plan)s has started: its terms (%(fields)s) no longer "
+                    "change. Cancel it and make a new one.",
+                    plan=started[0].name,
+                    fields=", ".join(
+                        self._fields[fname].get_description(self.env)["string"]
+                        for fname in sorted(frozen)
+                    ),
+                )
+            )
+        return super().write(vals)
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_started(self):
         if any(plan.state != "draft" for plan in self):
@@ -449,7 +499,9 @@ class CreditCollectionPlan(models.Model):
             plan._check_can_start()
             plan._start()
             plan.state = "proposed"
-            message = plan._send_proposal()
+            message = plan._send_to_customer(
+                "account_credit_collection.mail_template_plan_proposal"
+            )
             plan._log_event(
                 "proposed",
                 self.env._(
@@ -529,6 +581,16 @@ class CreditCollectionPlan(models.Model):
         return action
 
     # === BUSINESS METHODS: terms and schedule === #
+    def _can_preview_schedule(self):
+        """Terms that give a schedule at all (the checks say what is wrong)."""
+        self.ensure_one()
+        return (
+            1 <= self.installment_count <= MAX_INSTALLMENTS
+            and self.interval_number >= 1
+            and self.first_due_date
+            and 0 <= self.down_payment_amount < self.financed_amount
+        )
+
     def _set_term_from_template(self, fname):
         """A term of a draft plan: its template's, else what was typed, else the
         default."""
@@ -655,15 +717,18 @@ class CreditCollectionPlan(models.Model):
             )
         return vals_list
 
-    def _get_schedule_summary(self):
+    def _get_schedule_summary(self, limit=6):
+        """The first installments, for the history (the plan shows them all)."""
         self.ensure_one()
-        return ", ".join(
-            f"{fields.Date.to_string(line.due_date)} "
+        lines = self.line_ids.sorted(lambda line: (line.due_date, line.sequence))
+        summary = ", ".join(
+            f"{format_date(self.env, line.due_date)} "
             f"{self.currency_id.format(line.amount)}"
-            for line in self.line_ids.sorted(
-                lambda line: (line.due_date, line.sequence)
-            )
+            for line in lines[:limit]
         )
+        if len(lines) > limit:
+            summary += " " + self.env._("and %(count)s more", count=len(lines) - limit)
+        return summary
 
     def _get_moves(self):
         """Every invoice the plan covers, the interest and fee invoice included."""
@@ -804,14 +869,23 @@ class CreditCollectionPlan(models.Model):
             grade = self.partner_id.with_company(
                 self.company_id
             ).credit_collection_grade or self.env._("not graded yet")
-            raise UserError(
+            message = (
                 self.env._(
-                    "Template %(template)s is not open to customers of payment grade "
-                    "%(grade)s: a collection manager must approve this plan.",
+                    "Template %(template)s is not offered to customers of payment "
+                    "grade %(grade)s: only a collection manager can grant this plan.",
+                    template=template.name,
+                    grade=grade,
+                )
+                if access == "refused"
+                else self.env._(
+                    "Template %(template)s needs a collection manager's approval for "
+                    "customers of payment grade %(grade)s.",
                     template=template.name,
                     grade=grade,
                 )
             )
+            raise UserError(message)
+        self._check_template_terms()
         breach = self._get_recent_breach()
         if breach:
             raise UserError(
@@ -820,7 +894,48 @@ class CreditCollectionPlan(models.Model):
                     "collection manager can grant it a new plan within a year.",
                     customer=self.partner_id.display_name,
                     plan=breach.name,
-                    date=fields.Date.to_string(breach.breach_date),
+                    date=format_date(self.env, breach.breach_date),
+                )
+            )
+
+    def _check_template_terms(self):
+        """A collection user may ask for less (fewer installments, a larger down
+        payment, an earlier first due date), never for other terms."""
+        self.ensure_one()
+        template = self.template_id
+        terms = self._get_template_terms()
+        changed = [
+            fname
+            for fname in (
+                "interval_number",
+                "interval_unit",
+                "interest_rate",
+                "fee_amount",
+                "grace_days",
+            )
+            if self[fname] != terms[fname]
+            and not (
+                self._fields[fname].type == "monetary"
+                and self.currency_id.is_zero(self[fname] - terms[fname])
+            )
+        ]
+        if self.first_due_date > terms["first_due_date"]:
+            changed.append("first_due_date")
+        minimum_down = self.currency_id.round(
+            self.financed_amount * template.down_payment_percent / 100
+        )
+        if self.currency_id.compare_amounts(self.down_payment_amount, minimum_down) < 0:
+            changed.append("down_payment_amount")
+        if changed:
+            raise UserError(
+                self.env._(
+                    "These terms differ from template %(template)s: %(fields)s. A "
+                    "collection manager must approve other terms.",
+                    template=template.name,
+                    fields=", ".join(
+                        self._fields[fname].get_description(self.env)["string"]
+                        for fname in changed
+                    ),
                 )
             )
 
@@ -847,9 +962,15 @@ class CreditCollectionPlan(models.Model):
         )
 
     def _activate(self):
+        """The plan starts: its fee invoice is made and the customer gets the
+        schedule it is now bound by."""
         self.ensure_one()
         self._create_fee_invoice()
         self.state = "active"
+        message = self._send_to_customer(
+            "account_credit_collection.mail_template_plan_confirmation",
+            raise_if_no_recipient=False,
+        )
         self._log_event(
             "activated",
             self.env._(
@@ -857,6 +978,7 @@ class CreditCollectionPlan(models.Model):
                 plan=self.name,
                 schedule=self._get_schedule_summary(),
             ),
+            mail_message_id=message.id,
         )
         self._sync_payments()
 
@@ -982,11 +1104,12 @@ class CreditCollectionPlan(models.Model):
         self.ensure_one()
         self.write({"state": "breached", "breach_date": date})
         self._release_invoices(level_due=True)
+        self._bring_fee_invoice_due(date)
         note = self.env._(
             "Plan breached: the installment of %(amount)s due %(due)s is still unpaid "
             "after %(days)s days of grace. Reminders resume.",
             amount=self.currency_id.format(line.residual_amount),
-            due=fields.Date.to_string(line.due_date),
+            due=format_date(self.env, line.due_date),
             days=self.grace_days,
         )
         event = self._log_event(
@@ -995,14 +1118,27 @@ class CreditCollectionPlan(models.Model):
             date=date,
             run_id=run.id if run else False,
             plan_line_id=line.id,
-            state="failed",
-            reason=note,
         )
         event.activity_id = event._schedule_responsible_activity(
             "mail.mail_activity_data_todo",
             self.env._("Installment plan %(plan)s breached", plan=self.name),
         )
         return event
+
+    def _bring_fee_invoice_due(self, date):
+        """A breach makes everything due at once (art. 1186 of the Italian civil
+        code): the interest and fee invoice included."""
+        self.ensure_one()
+        if not self.fee_invoice_id:
+            return
+        lines = self.fee_invoice_id._get_credit_collection_lines().filtered(
+            lambda line: line.date_maturity > date
+        )
+        if lines:
+            lines.with_context(**COLLECTION_WRITE_CONTEXT).date_maturity = date
+            self.fee_invoice_id.with_context(
+                **COLLECTION_WRITE_CONTEXT
+            ).invoice_date_due = date
 
     def _sync_payments(self):
         """After a payment (or its reversal): installments get their state, and a
@@ -1047,24 +1183,25 @@ class CreditCollectionPlan(models.Model):
             }
         )
 
-    def _send_proposal(self):
-        """The proposal email, with the schedule, to the customer's collection
-        contacts; returns the message."""
+    def _send_to_customer(self, template_xmlid, raise_if_no_recipient=True):
+        """Email the plan (proposal or confirmation, with the schedule) to the
+        customer's collection contacts; returns the message."""
         self.ensure_one()
         recipients = self.partner_id._get_credit_collection_contacts(
             self.invoice_ids
         ).filtered("email")
         if not recipients:
-            raise UserError(
-                self.env._(
-                    "%(customer)s has no contact with an email address to send the "
-                    "proposal to.",
-                    customer=self.partner_id.display_name,
+            if raise_if_no_recipient:
+                raise UserError(
+                    self.env._(
+                        "%(customer)s has no contact with an email address to send "
+                        "the plan to.",
+                        customer=self.partner_id.display_name,
+                    )
                 )
-            )
-        template = self.env.ref("account_credit_collection.mail_template_plan_proposal")
+            return self.env["mail.message"]
         return self.with_context(mail_post_autofollow=False).message_post_with_source(
-            template,
+            self.env.ref(template_xmlid),
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
             partner_ids=recipients.ids,

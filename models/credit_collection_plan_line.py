@@ -1,6 +1,10 @@
 # Copyright 2026 account_credit_collection authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+# What changes on the installment of a started plan: its follow-up, not its terms.
+FOLLOW_UP_FIELDS = {"state", "reminder_event_id", "overdue_event_id"}
 
 
 class CreditCollectionPlanLine(models.Model):
@@ -32,11 +36,11 @@ class CreditCollectionPlanLine(models.Model):
         string="Still Due", compute="_compute_paid_amount", store=True
     )
     state = fields.Selection(
-        [("open", "Open"), ("paid", "Paid"), ("overdue", "Overdue")],
+        [("open", "Not yet due"), ("paid", "Settled"), ("overdue", "Past due")],
         default="open",
         required=True,
         readonly=True,
-        help="Overdue: past its due date and not fully paid, as of the last payment "
+        help="Past due: after its due date and not fully paid, as of the last payment "
         "or collection run.",
     )
     reminder_event_id = fields.Many2one(
@@ -84,7 +88,47 @@ class CreditCollectionPlanLine(models.Model):
                 line.amount - line.paid_amount
             )
 
+    @api.depends("name", "plan_id.partner_id", "residual_amount")
+    def _compute_display_name(self):
+        # what the calendar of installments shows
+        for line in self:
+            line.display_name = self.env._(
+                "%(customer)s: %(amount)s (%(installment)s)",
+                customer=line.partner_id.display_name or "",
+                amount=line.currency_id.format(line.residual_amount or line.amount),
+                installment=line.name,
+            )
+
+    # === CRUD METHODS === #
+    @api.model_create_multi
+    def create(self, vals_list):
+        plans = self.env["credit.collection.plan"].browse(
+            [vals.get("plan_id") for vals in vals_list]
+        )
+        self._check_plans_not_started(plans)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if set(vals) - FOLLOW_UP_FIELDS:
+            self._check_plans_not_started(self.plan_id)
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_started_plan(self):
+        self._check_plans_not_started(self.plan_id.exists())
+
     # === BUSINESS METHODS === #
+    def _check_plans_not_started(self, plans):
+        started = plans.filtered("start_date")
+        if started:
+            raise UserError(
+                self.env._(
+                    "The installments of plan %(plan)s were agreed with the customer: "
+                    "they no longer change. Cancel the plan and make a new one.",
+                    plan=started[0].name,
+                )
+            )
+
     def _refresh_state(self, date):
         """Paid, overdue (due before ``date`` and not paid) or open."""
         for state, lines in self.grouped(lambda line: line._get_state(date)).items():

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 INTERVAL_UNITS = [("week", "Weeks"), ("month", "Months")]
+MAX_INSTALLMENTS = 120
 GRADE_ACCESS = [
     ("self", "Self-service"),
     ("approval", "Manager approval"),
@@ -118,12 +119,16 @@ class CreditCollectionPlanTemplate(models.Model):
     )
     def _check_values(self):
         for template in self:
-            if template.installment_count < 1 or template.interval_number < 1:
+            if (
+                not 1 <= template.installment_count <= MAX_INSTALLMENTS
+                or template.interval_number < 1
+            ):
                 raise ValidationError(
                     self.env._(
-                        "Template %(template)s needs at least one installment and an "
-                        "interval of at least one.",
+                        "Template %(template)s has from 1 to %(max)s installments and "
+                        "an interval of at least one.",
                         template=template.name,
+                        max=MAX_INSTALLMENTS,
                     )
                 )
             if not 0 <= template.down_payment_percent < 100:

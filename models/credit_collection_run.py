@@ -265,7 +265,9 @@ class CreditCollectionRun(models.Model):
                     "|",
                     ("date_maturity", "<=", self.date - timedelta(days=earliest)),
                     ("move_id.credit_collection_promise_date", "<", self.date),
+                    "&",
                     ("move_id.credit_collection_level_due", "=", True),
+                    ("date_maturity", "<", self.date),
                 ],
             ]
         )
@@ -407,7 +409,21 @@ class CreditCollectionRun(models.Model):
             lambda e: e.channel == "email" and e.state == "done"
         )._post_emails()
         if not self.move_ids:
-            self._get_live_plans(items.partner_id)._collect(self)
+            plan_events = self._get_live_plans(items.partner_id)._collect(self)
+            self._count_plan_messages(items, decisions, plan_events)
+
+    def _count_plan_messages(self, items, decisions, plan_events):
+        """A customer that got no dunning reminder but its installment plan's
+        message counts as such."""
+        sent_to = plan_events.filtered(lambda e: e.state == "done").partner_id
+        counted = items.filtered(
+            lambda item: (
+                item.partner_id in sent_to
+                and decisions[item]["result"] in ("plan", "no_change")
+            )
+        )
+        if counted:
+            counted.write({"result": "plan_message"})
 
     def _write_item_results(self, decisions):
         """One write per outcome rather than one per customer."""
@@ -604,9 +620,11 @@ class CreditCollectionRun(models.Model):
             next_level = policy._get_next_level(line.credit_collection_level_id)
             if not next_level:
                 continue
-            if (
-                line.move_id.credit_collection_level_due
-                or (self.date - line.date_maturity).days >= next_level.delay_days
+            days_overdue = (self.date - line.date_maturity).days
+            # after an installment plan ended unpaid, an overdue installment gets
+            # its next level at once; one not yet due waits as usual
+            if days_overdue >= next_level.delay_days or (
+                line.move_id.credit_collection_level_due and days_overdue > 0
             ):
                 due[line] = next_level
         return due

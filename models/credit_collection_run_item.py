@@ -4,6 +4,7 @@ from odoo import fields, models
 
 RESULTS = [
     ("reminded", "Reminded"),
+    ("plan_message", "Installment plan message"),
     ("failed", "Not reached: every channel failed"),
     ("no_change", "No level change"),
     ("blocked", "Skipped: in dispute"),

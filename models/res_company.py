@@ -186,10 +186,15 @@ class ResCompany(models.Model):
 
     # === BUSINESS METHODS === #
     def _create_default_credit_collection_policy(self):
-        policies = self.env["credit.collection.policy"].sudo()
+        # English first (the source language), whatever the installing user's
+        policies = (
+            self.env["credit.collection.policy"].sudo().with_context(lang="en_US")
+        )
         for company in self:
             policy = policies.create(
-                self._prepare_default_credit_collection_policy_vals(company)
+                self.with_context(
+                    lang="en_US"
+                )._prepare_default_credit_collection_policy_vals(company)
             )
             policy._translate_default_names(
                 lambda lang, company=company: self.with_context(
@@ -255,7 +260,11 @@ class ResCompany(models.Model):
     def _create_default_credit_collection_plan_templates(self):
         """The shipped installment plan templates, named in every installed
         language."""
-        Template = self.env["credit.collection.plan.template"].sudo()
+        Template = (
+            self.env["credit.collection.plan.template"]
+            .sudo()
+            .with_context(lang="en_US")
+        )
         templates = Template
         langs = [
             lang
@@ -264,7 +273,9 @@ class ResCompany(models.Model):
         ]
         for company in self:
             for index, vals in enumerate(
-                self._prepare_default_credit_collection_plan_templates_vals(company)
+                self.with_context(
+                    lang="en_US"
+                )._prepare_default_credit_collection_plan_templates_vals(company)
             ):
                 template = Template.create(vals)
                 for lang in langs:

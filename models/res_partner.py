@@ -232,38 +232,17 @@ class ResPartner(models.Model):
         return action
 
     def action_credit_collection_create_plan(self):
-        """A draft plan over the customer's open invoices in its most used
-        currency (the others wait for a plan of their own)."""
+        """A draft plan over the customer's open invoices."""
         self.ensure_one()
-        partner = self.commercial_partner_id
-        invoices = (
-            self.env["account.move"]
-            .search(
-                [
-                    ("commercial_partner_id", "=", partner.id),
-                    ("company_id", "=", self.env.company.id),
-                    ("move_type", "=", "out_invoice"),
-                    ("state", "=", "posted"),
-                    ("payment_state", "in", ("not_paid", "partial")),
-                ],
-                order="invoice_date_due, id",
-            )
-            .filtered(lambda m: not m._is_under_credit_collection_plan())
-        )
+        invoices = self._get_credit_collection_plan_invoices(self.env.company)
         if not invoices:
             raise UserError(
                 self.env._(
                     "%(customer)s has no open invoice to put in a plan.",
-                    customer=partner.display_name,
+                    customer=self.commercial_partner_id.display_name,
                 )
             )
-        currency = max(
-            invoices.currency_id,
-            key=lambda c: len(invoices.filtered(lambda m: m.currency_id == c)),
-        )
-        return invoices.filtered(
-            lambda m: m.currency_id == currency
-        ).action_credit_collection_create_plan()
+        return invoices.action_credit_collection_create_plan()
 
     def action_open_credit_collection_events(self):
         action = self.env["ir.actions.actions"]._for_xml_id(
@@ -317,6 +296,32 @@ class ResPartner(models.Model):
         return True
 
     # === BUSINESS METHODS === #
+    def _get_credit_collection_plan_invoices(self, company):
+        """The customer's open invoices that no live plan covers, in its most used
+        currency (the others wait for a plan of their own)."""
+        self.ensure_one()
+        invoices = (
+            self.env["account.move"]
+            .search(
+                [
+                    ("commercial_partner_id", "=", self.commercial_partner_id.id),
+                    ("company_id", "=", company.id),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                ],
+                order="invoice_date_due, id",
+            )
+            .filtered(lambda m: not m._is_under_credit_collection_plan())
+        )
+        if not invoices:
+            return invoices
+        currency = max(
+            invoices.currency_id,
+            key=lambda c: len(invoices.filtered(lambda m: m.currency_id == c)),
+        )
+        return invoices.filtered(lambda m: m.currency_id == currency)
+
     def _get_credit_collection_policy(self, company):
         """The policy of this commercial partner in ``company``."""
         self.ensure_one()

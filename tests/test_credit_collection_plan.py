@@ -149,6 +149,10 @@ class TestCreditCollectionPlanSchedule(CreditCollectionPlanCommon):
             [204.58, 204.58, 204.58, 204.58, 204.58, 204.60],
         )
         self.confirm(plan)
+        started = plan.event_ids.filtered(lambda e: e.plan_action == "activated")
+        self.assertEqual(started.mail_message_id.partner_ids, self.customer)
+        self.assertIn("204.60", started.mail_message_id.body)
+        self.assertIn(plan.fee_invoice_id.name, started.mail_message_id.body)
         fee_invoice = plan.fee_invoice_id
         self.assertEqual(fee_invoice.state, "posted")
         self.assertEqual(fee_invoice.amount_total, 27.50)
@@ -305,6 +309,7 @@ class TestCreditCollectionPlanRun(CreditCollectionPlanCommon):
             ("email", "reminder", plan.line_ids[0]),
         )
         self.assertEqual(event.amount_due, 333.33)
+        self.assertEqual(run.item_ids.result, "plan_message")
         mail = self.mails_of(event)
         self.assertEqual(mail.recipient_ids, self.customer)
         self.assertIn("10", mail.subject)
@@ -355,7 +360,7 @@ class TestCreditCollectionPlanRun(CreditCollectionPlanCommon):
         breach = plan.event_ids.filtered(
             lambda e: e.plan_action == "breached" and e.channel == "plan"
         )
-        self.assertEqual(breach.state, "failed")
+        self.assertEqual(breach.state, "done")
         self.assertEqual(breach.run_id, run)
         self.assertIn("333.33", breach.note)
         self.assertTrue(breach.activity_id, "the responsible gets a task")
@@ -365,6 +370,36 @@ class TestCreditCollectionPlanRun(CreditCollectionPlanCommon):
         self.assertTrue(invoice.credit_collection_level_due)
         self.assertFalse(self.run_at("2024-02-16").event_ids, "rerun: nothing more")
         self.assertEqual(self.customer.credit_collection_breached_plan_count, 1)
+
+    def test_breach_makes_the_interest_and_fee_due_at_once(self):
+        invoice = self.create_invoice(self.customer, 1200.0, "2024-01-01")
+        plan = self.confirm(self.make_plan(invoice, interest_rate=5.0, fee_amount=5.0))
+        fee_invoice = plan.fee_invoice_id
+        self.assertEqual(fee_invoice.invoice_date_due, date(2024, 4, 10))
+        self.run_at("2024-02-16")
+        self.assertEqual(plan.state, "breached")
+        self.assertEqual(fee_invoice.invoice_date_due, date(2024, 2, 16))
+        self.assertTrue(fee_invoice.credit_collection_level_due)
+
+    def test_a_lapsed_plan_dunns_only_what_is_overdue(self):
+        """Invoice A, due 5 February, is 6 days late when the proposal lapses on
+        the 11th: it gets the first level at once (normally on the 15th). Invoice
+        B, due 31 March, is not dunned before it falls due."""
+        late = self.create_invoice(self.customer, 600.0, "2024-02-05")
+        not_due = self.create_invoice(self.customer, 600.0, "2024-03-31")
+        plan = self.make_plan(late | not_due)
+        with freeze_time("2024-01-20"):
+            plan.action_propose()
+        self.run_at("2024-02-11")
+        self.assertEqual(plan.state, "cancelled")
+        run = self.run_at("2024-02-12")
+        self.assertEqual(late.credit_collection_level_id, self.level_1)
+        self.assertFalse(late.credit_collection_level_due)
+        self.assertFalse(not_due.credit_collection_level_id)
+        self.assertEqual(run.event_ids.invoice_ids, late)
+        self.assertEqual(not_due.credit_collection_next_date, date(2024, 4, 1))
+        self.run_at("2024-04-01")
+        self.assertEqual(not_due.credit_collection_level_id, self.level_1)
 
     def test_dunning_resumes_at_the_next_level_after_a_breach(self):
         invoice = self.create_invoice(self.customer, 1000.0, "2024-01-01")
@@ -396,6 +431,8 @@ class TestCreditCollectionPlanRun(CreditCollectionPlanCommon):
         self.assertEqual(plan.state, "cancelled")
         self.assertFalse(plan.breach_date)
         self.assertEqual(fee_invoice.payment_state, "reversed")
+        self.assertEqual(plan.paid_amount, 0.0, "the reversal is not a payment")
+        self.assertFalse(plan.next_due_date)
         self.assertTrue(invoice.credit_collection_level_due)
         self.run_at("2024-01-26")
         self.assertEqual(invoice.credit_collection_level_id, self.level_1)
@@ -615,3 +652,76 @@ class TestCreditCollectionPlanGrades(CreditCollectionPlanCommon):
             self.assertEqual(plan.state, "draft")
             plan.with_user(self.env.user).action_confirm()  # a manager decides
             self.assertEqual(plan.state, "active")
+
+    def test_a_collection_user_keeps_to_the_template_terms(self):
+        clerk = new_test_user(
+            self.env,
+            login="terms_clerk",
+            groups="account.group_account_invoice",
+            company_id=self.company.id,
+            company_ids=self.company.ids,
+        )
+        invoice = self.create_invoice(self.customer, 900.0, "2024-01-01")
+        with freeze_time("2024-01-20"):
+            plan = (
+                self.env["credit.collection.plan"]
+                .with_user(clerk)
+                .create(
+                    {
+                        "partner_id": self.customer.id,
+                        "invoice_ids": [Command.set(invoice.ids)],
+                        "template_id": self.template_3.id,
+                    }
+                )
+            )
+            self.assertEqual(plan.first_due_date, date(2024, 2, 19))
+            plan.write({"interval_number": 12, "grace_days": 300})
+            with self.assertRaisesRegex(UserError, "Every, Grace Days"):
+                plan.action_confirm()
+            plan.write(
+                {
+                    "interval_number": 1,
+                    "grace_days": 5,
+                    "first_due_date": "2024-03-19",
+                }
+            )
+            with self.assertRaisesRegex(UserError, "First Due Date"):
+                plan.action_confirm()
+            # asking for less is fine: an earlier date and a down payment
+            plan.write({"first_due_date": "2024-02-01", "down_payment_amount": 90.0})
+            plan.action_confirm()
+        self.assertEqual(plan.line_ids.mapped("amount"), [90.0, 270.0, 270.0, 270.0])
+
+
+@tagged("post_install", "-at_install")
+class TestCreditCollectionPlanIntegrity(CreditCollectionPlanCommon):
+    def test_agreed_terms_and_installments_do_not_change(self):
+        invoice = self.create_invoice(self.customer, 1000.0, "2024-01-01")
+        plan = self.confirm(self.make_plan(invoice))
+        with self.assertRaisesRegex(UserError, "no longer change"):
+            plan.installment_count = 10
+        with self.assertRaisesRegex(UserError, "no longer change"):
+            plan.line_ids[0].write({"amount": 1.0, "due_date": "2030-01-01"})
+        with self.assertRaisesRegex(UserError, "no longer change"):
+            plan.line_ids[0].unlink()
+        with self.assertRaisesRegex(UserError, "no longer change"):
+            self.env["credit.collection.plan.line"].create(
+                {"plan_id": plan.id, "due_date": "2024-05-10", "amount": 1.0}
+            )
+        self.assertEqual(plan.line_ids.mapped("amount"), [333.33, 333.33, 333.34])
+        plan.reminder_days = 3  # the follow-up may change
+        self.assertEqual(plan.reminder_days, 3)
+
+    def test_too_many_installments(self):
+        invoice = self.create_invoice(self.customer, 1000.0, "2024-01-01")
+        with freeze_time("2024-01-20"):
+            form = Form(self.env["credit.collection.plan"])
+            form.partner_id = self.customer
+            self.assertEqual(form.invoice_ids[:], invoice, "its open invoices")
+            form.installment_count = 200000
+            self.assertEqual(len(form.line_ids), 0, "no schedule to preview")
+            form.installment_count = 120
+            self.assertEqual(len(form.line_ids), 120)
+            form.installment_count = 121
+            with self.assertRaisesRegex(ValidationError, "from 1 to 120"):
+                form.save()
