@@ -342,10 +342,10 @@ class AccountMove(models.Model):
         return events
 
     def _log_credit_collection_event(self, channel, note, **values):
-        """Log a manual collection action (dispute, promise, note) on the invoices."""
-        events = self.env["credit.collection.event"]
-        for move in self:
-            events |= events.create(
+        """Log a manual collection action (dispute, promise, note) on the invoices:
+        one event per invoice, all created at once."""
+        return self.env["credit.collection.event"].create(
+            [
                 {
                     "company_id": move.company_id.id,
                     "partner_id": move.commercial_partner_id.id,
@@ -355,8 +355,9 @@ class AccountMove(models.Model):
                     "note": note,
                     **values,
                 }
-            )
-        return events
+                for move in self
+            ]
+        )
 
     def _register_credit_collection_promise(self, promise_date, amount):
         """Pause reminders until ``promise_date``; the run checks the promise then."""

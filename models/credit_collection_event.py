@@ -237,14 +237,22 @@ class CreditCollectionEvent(models.Model):
 
     def _get_level_invoice_counts(self):
         """{level: number of invoices these reminders raised to it}."""
-        invoices_by_level = defaultdict(set)
         reminders = self.filtered(
             lambda e: e.channel in REMINDER_CHANNELS and e.state == "done"
         )
-        lines = self.env["account.move.line"]
-        for event in reminders:
-            for line_id, level_id in (event.advanced_levels or {}).items():
-                invoices_by_level[level_id].add(lines.browse(int(line_id)).move_id.id)
+        raised = [
+            (int(line_id), level_id)
+            for event in reminders
+            for line_id, level_id in (event.advanced_levels or {}).items()
+        ]
+        # the invoices of all the installments read at once, not one by one
+        lines = self.env["account.move.line"].browse(
+            {line_id for line_id, _level_id in raised}
+        )
+        move_ids = {line.id: line.move_id.id for line in lines}
+        invoices_by_level = defaultdict(set)
+        for line_id, level_id in raised:
+            invoices_by_level[level_id].add(move_ids[line_id])
         levels = self.env["credit.collection.level"].browse(invoices_by_level)
         return {
             level: len(invoices_by_level[level.id])

@@ -61,7 +61,7 @@ class CreditCollectionRun(models.Model):
     error_count = fields.Integer(string="Errors", compute="_compute_counts")
     pending_count = fields.Integer(string="Customers Left", compute="_compute_counts")
     summary = fields.Text(compute="_compute_counts")
-    duration = fields.Float(string="Duration (s)", readonly=True, digits=(16, 1))
+    duration = fields.Float(string="Duration (s)", readonly=True, digits=(16, 3))
     started_at = fields.Datetime(readonly=True)
     finished_at = fields.Datetime(readonly=True)
     log = fields.Text(readonly=True)
@@ -225,10 +225,12 @@ class CreditCollectionRun(models.Model):
         items = self._take_pending_items(batch_size)
         self._process_items(items)
         remaining = self._count_pending()
-        values = {"duration": self.duration + time.monotonic() - started}
+        values = {}
         if not remaining:
             self._update_credit_scores()
             values.update(state="done", finished_at=fields.Datetime.now())
+        # measured once the scores are computed: they are part of the run
+        values["duration"] = self.duration + time.monotonic() - started
         self.write(values)
         return len(items), remaining
 
