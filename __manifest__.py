@@ -14,6 +14,7 @@
     "depends": [
         "account",
         "account_payment",
+        "account_qr_code_sepa",
         "mail",
         "phone_validation",
         "portal",
@@ -28,7 +29,9 @@
         "data/mail_template_plan_data.xml",
         "data/sms_template_data.xml",
         "data/ir_cron_data.xml",
+        "report/credit_collection_payment_templates.xml",
         "report/credit_collection_letter_report.xml",
+        "report/credit_collection_plan_report.xml",
         "wizards/credit_collection_dispute_views.xml",
         "wizards/credit_collection_promise_views.xml",
         "wizards/credit_collection_send_views.xml",
@@ -43,6 +46,7 @@
         "views/account_move_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "views/credit_collection_payment_templates.xml",
         "views/account_credit_collection_menus.xml",
     ],
     "demo": [

@@ -1,3 +1,4 @@
+from . import credit_collection_payment_mixin
 from . import credit_collection_policy
 from . import credit_collection_level
 from . import credit_collection_event
@@ -17,3 +18,4 @@ from . import mail_notification
 from . import mail_template
 from . import credit_collection_score_history
 from . import account_partial_reconcile
+from . import res_partner_bank

@@ -5,11 +5,19 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.account.tools.structured_reference import (
+    is_valid_structured_reference_iso,
+    sanitize_structured_reference,
+)
+
 from .account_move_line import COLLECTION_WRITE_CONTEXT
+from .credit_collection_plan import LIVE_STATES
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _name = "account.move"
+    _inherit = ["account.move", "credit.collection.payment.mixin"]
+    _credit_collection_link_kind = "invoice"
 
     # === FIELDS === #
     credit_collection_level_id = fields.Many2one(
@@ -232,6 +240,58 @@ class AccountMove(models.Model):
         )
         action["domain"] = [("invoice_ids", "in", self.ids)]
         return action
+
+    # === BUSINESS METHODS: payment link === #
+    def _get_credit_collection_payment_request(self):
+        self.ensure_one()
+        payable = (
+            self.state == "posted"
+            and self.is_sale_document(include_receipts=True)
+            and self.move_type != "out_refund"
+        )
+        return {
+            "partner": self.commercial_partner_id,
+            "company": self.company_id,
+            "currency": self.currency_id,
+            "invoices": self,
+            "amount": self.amount_residual if payable else 0.0,
+            "reference": self._get_credit_collection_rf_reference(),
+        }
+
+    def _get_credit_collection_rf_reference(self):
+        """The invoice's own payment reference when it is already a creditor
+        reference, otherwise the one Odoo's "European" reference model gives it."""
+        self.ensure_one()
+        if self.payment_reference and is_valid_structured_reference_iso(
+            self.payment_reference
+        ):
+            return sanitize_structured_reference(self.payment_reference)
+        return super()._get_credit_collection_rf_reference()
+
+    def _get_credit_collection_reference_data(self):
+        self.ensure_one()
+        return str(self.id)
+
+    def _show_credit_collection_pay_block(self):
+        """Whether the invoice PDF carries the "Pay online" block."""
+        self.ensure_one()
+        return (
+            self.company_id.credit_collection_pay_block
+            and self.move_type in ("out_invoice", "out_receipt")
+            and self.state == "posted"
+            and self.currency_id.compare_amounts(self.amount_residual, 0.0) > 0
+        )
+
+    def _get_credit_collection_next_due_date(self):
+        """The due date of the oldest receivable line still open."""
+        self.ensure_one()
+        dates = self._get_credit_collection_lines().mapped("date_maturity")
+        return min(dates) if dates else self.invoice_date_due
+
+    def _get_credit_collection_live_plan(self):
+        self.ensure_one()
+        plan = self.credit_collection_plan_id
+        return plan if plan.state in LIVE_STATES else plan.browse()
 
     # === BUSINESS METHODS === #
     def _check_credit_collection_invoices(self):

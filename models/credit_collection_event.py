@@ -3,7 +3,7 @@
 import secrets
 from collections import defaultdict
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools.sms_segments import count_sms_segments, to_gsm7
@@ -32,12 +32,13 @@ PLAN_SMS_TEMPLATES = {
     "overdue": "account_credit_collection.sms_template_plan_overdue",
 }
 SHORT_CODE_LENGTH = 12
+LETTER_REPORT = "account_credit_collection.report_credit_collection_letter"
 
 
 class CreditCollectionEvent(models.Model):
     _name = "credit.collection.event"
     _description = "Credit Collection Event"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "credit.collection.payment.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -267,19 +268,51 @@ class CreditCollectionEvent(models.Model):
         self.ensure_one()
         return f"{self.get_base_url()}/cc/{self.short_code}"
 
-    def _get_payment_target_path(self):
-        """Where the short link leads: the portal page of the invoice (the oldest
-        due when the reminder lists several), with its access token, so that a
-        customer without a portal account can pay."""
+    def _get_credit_collection_link_path(self):
         self.ensure_one()
-        lines = (self.line_ids or self.invoice_ids.line_ids).sorted(
-            lambda line: (line.date_maturity or fields.Date.today(), line.id)
+        return self.short_code
+
+    def _get_credit_collection_payment_url(self):
+        return self._get_payment_url()
+
+    def _get_credit_collection_payment_request(self):
+        """A plan message pays its installment (or the plan's next one); a
+        reminder pays what it listed and is still due, in the currency of its
+        oldest line when it listed several."""
+        self.ensure_one()
+        if self.plan_id:
+            line = self.plan_line_id or self.plan_id._get_open_lines()[:1]
+            if line:
+                return line._get_credit_collection_payment_request()
+        lines = (
+            (self.line_ids or self.invoice_ids.line_ids)
+            .filtered(
+                lambda line: (
+                    line.account_type == "asset_receivable"
+                    and line.parent_state == "posted"
+                    and not line.reconciled
+                    and line.currency_id.compare_amounts(
+                        line.amount_residual_currency, 0
+                    )
+                    > 0
+                )
+            )
+            .sorted(lambda line: (line.date_maturity or line.date, line.id))
         )
-        open_invoices = lines.move_id.filtered(
-            lambda m: m.payment_state not in ("paid", "in_payment", "reversed")
-        )
-        invoice = (open_invoices or lines.move_id)[:1]
-        return invoice.get_portal_url() if invoice else "/my"
+        currency = lines[:1].currency_id or self.company_id.currency_id
+        lines = lines.filtered(lambda line: line.currency_id == currency)
+        return {
+            "partner": self.partner_id.commercial_partner_id,
+            "company": self.company_id,
+            "currency": currency,
+            "invoices": lines.move_id,
+            "amount": currency.round(sum(lines.mapped("amount_residual_currency"))),
+            "reference": self._get_credit_collection_rf_reference(),
+        }
+
+    def _get_credit_collection_reference_data(self):
+        self.ensure_one()
+        return f"CC{self.id}"
 
     @api.model
     def _get_by_short_code(self, code):
@@ -363,6 +396,9 @@ class CreditCollectionEvent(models.Model):
         render_fields = ("subject", "body_html", "email_from", "reply_to")
         for template, events in self.grouped(lambda e: e._get_mail_template()).items():
             rendered = template._generate_template(events.ids, render_fields)
+            letters = events.filtered("level_id.attach_letter")._attach_letters()
+            for event_id, attachment in letters.items():
+                rendered[event_id]["attachment_ids"] = attachment.ids
             try:
                 with self.env.cr.savepoint():
                     events._post_reminder_messages(template, rendered)
@@ -427,7 +463,38 @@ class CreditCollectionEvent(models.Model):
             "record_name": values.get("subject"),
             "email_add_signature": True,
             "record_company_id": self.company_id.id,
+            "attachment_ids": [Command.set(values.get("attachment_ids", []))],
         }
+
+    def _attach_letters(self):
+        """The letters of these reminders as PDF attachments, {event id:
+        attachment}: rendered in one wkhtmltopdf run, split per reminder."""
+        if not self:
+            return {}
+        streams = self.env["ir.actions.report"]._render_qweb_pdf_prepare_streams(
+            LETTER_REPORT, {}, res_ids=self.ids
+        )
+        attachments = self.env["ir.attachment"].create(
+            [
+                {
+                    "name": event._get_letter_file_name(),
+                    "raw": streams[event.id]["stream"].getvalue(),
+                    "mimetype": "application/pdf",
+                    "res_model": self._name,
+                    "res_id": event.id,
+                }
+                for event in self
+            ]
+        )
+        return dict(zip(self.ids, attachments, strict=True))
+
+    def _get_letter_file_name(self):
+        self.ensure_one()
+        return self.env._(
+            "Reminder %(customer)s %(date)s.pdf",
+            customer=self.partner_id.display_name,
+            date=self.date,
+        )
 
     def _execute_sms(self):
         self.ensure_one()

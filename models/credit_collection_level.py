@@ -42,6 +42,11 @@ class CreditCollectionLevel(models.Model):
         "sms.template",
         domain=[("model", "=", "credit.collection.event")],
     )
+    attach_letter = fields.Boolean(
+        string="Attach the Letter",
+        help="Attach the reminder letter (PDF, with the payment QR codes) to the "
+        "email of this level.",
+    )
     is_final = fields.Boolean(
         string="Escalation",
         help="Last step before legal action or an agency: stops automatic reminders "

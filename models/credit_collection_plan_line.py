@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .credit_collection_plan import LIVE_STATES
+
 # What changes on the installment of a started plan: its follow-up, not its terms.
 FOLLOW_UP_FIELDS = {"state", "reminder_event_id", "overdue_event_id"}
 
@@ -13,8 +15,10 @@ class CreditCollectionPlanLine(models.Model):
 
     _name = "credit.collection.plan.line"
     _description = "Installment Plan Line"
+    _inherit = ["credit.collection.payment.mixin"]
     _order = "plan_id, due_date, sequence, id"
     _rec_name = "name"
+    _credit_collection_link_kind = "installment"
 
     # === FIELDS === #
     plan_id = fields.Many2one(
@@ -116,6 +120,30 @@ class CreditCollectionPlanLine(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_started_plan(self):
         self._check_plans_not_started(self.plan_id.exists())
+
+    # === BUSINESS METHODS: payment link === #
+    def _get_credit_collection_payment_request(self):
+        """What is still due on this installment, paid on the plan's invoices."""
+        self.ensure_one()
+        plan = self.plan_id
+        live = plan.state in LIVE_STATES
+        return {
+            "partner": plan.partner_id,
+            "company": plan.company_id,
+            "currency": plan.currency_id,
+            "invoices": plan._get_moves().filtered(
+                lambda move: (
+                    move.state == "posted"
+                    and not move.currency_id.is_zero(move.amount_residual)
+                )
+            ),
+            "amount": self.residual_amount if live else 0.0,
+            "reference": self._get_credit_collection_rf_reference(),
+        }
+
+    def _get_credit_collection_reference_data(self):
+        self.ensure_one()
+        return f"CP{self.id}"
 
     # === BUSINESS METHODS === #
     def _check_plans_not_started(self, plans):

@@ -39,6 +39,14 @@ class ResCompany(models.Model):
         default=3.00,
     )
 
+    credit_collection_pay_block = fields.Boolean(
+        string="Pay Online Block on Invoices",
+        default=True,
+        help="Print on customer invoices a block with the amount due, a payment link "
+        "and its QR code, the SEPA transfer QR code, the installment plan and the "
+        "overdue notice.",
+    )
+
     # --- payment score (see tools/credit_score.py) --- #
     credit_collection_score_late_share = fields.Float(
         string="Points for Late Payment",

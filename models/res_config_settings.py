@@ -29,6 +29,9 @@ class ResConfigSettings(models.TransientModel):
     credit_collection_cost_phone = fields.Monetary(
         related="company_id.credit_collection_cost_phone", readonly=False
     )
+    credit_collection_pay_block = fields.Boolean(
+        related="company_id.credit_collection_pay_block", readonly=False
+    )
 
     credit_collection_score_late_share = fields.Float(
         related="company_id.credit_collection_score_late_share", readonly=False

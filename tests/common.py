@@ -1,5 +1,14 @@
 # Copyright 2026 account_credit_collection authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+import io
+import os
+import re
+import subprocess
+import tempfile
+
+from PIL import Image
+
 from odoo import Command, fields
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -112,3 +121,54 @@ class CreditCollectionCommon(AccountTestInvoicingCommon):
         return self.env["mail.mail"].search(
             [("mail_message_id", "in", events.mail_message_id.ids)]
         )
+
+
+def decode_qr_codes(png):
+    """The texts of the QR codes in a PNG image, as a phone's reader sees them."""
+    import zxingcpp  # test-only dependency (scripts/requirements-dev.txt)
+
+    image = Image.open(io.BytesIO(png))
+    return [
+        result.text
+        for result in zxingcpp.read_barcodes(
+            image, formats=zxingcpp.BarcodeFormat.QRCode
+        )
+    ]
+
+
+def decode_data_uri_qr_code(data_uri):
+    prefix = "data:image/png;base64,"
+    assert data_uri.startswith(prefix), data_uri[:40]
+    texts = decode_qr_codes(base64.b64decode(data_uri[len(prefix) :]))
+    assert len(texts) == 1, texts
+    return texts[0]
+
+
+def read_pdf(pdf):
+    """(page count, text, QR code texts) of a PDF, read as a person reads the
+    printed pages: the pages as images at 300 dpi, their text by OCR (tesseract)
+    and their QR codes by a QR decoder. (The wkhtmltopdf of Debian draws the web
+    fonts of Odoo's reports as outlines: the PDF has no text layer to extract.)"""
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "document.pdf")
+        with open(path, "wb") as file:
+            file.write(pdf)
+        info = subprocess.run(
+            ["pdfinfo", path], capture_output=True, text=True, check=True
+        ).stdout
+        pages = int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))
+        subprocess.run(
+            ["pdftoppm", "-r", "300", "-png", path, os.path.join(folder, "page")],
+            check=True,
+        )
+        text, codes = "", []
+        for name in sorted(os.listdir(folder)):
+            if not name.endswith(".png"):
+                continue
+            image = os.path.join(folder, name)
+            text += subprocess.run(
+                ["tesseract", image, "-"], capture_output=True, text=True, check=True
+            ).stdout
+            with open(image, "rb") as file:
+                codes += decode_qr_codes(file.read())
+    return pages, text, codes

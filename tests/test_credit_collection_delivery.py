@@ -110,3 +110,24 @@ class TestCreditCollectionDelivery(CreditCollectionCommon, MockSMS):
             self.level_2,
             "the email of the level went out",
         )
+
+    def test_italian_mobile_numbers_become_e164(self):
+        for written in ("333 123 4567", "+39 333 1234567", "0039 3331234567"):
+            self.customer.mobile = written
+            _recipient, number, error = (
+                self.customer._get_credit_collection_sms_number()
+            )
+            self.assertFalse(error, written)
+            self.assertEqual(number, "+393331234567", written)
+
+    def test_malformed_mobile_fails_the_sms_event_with_the_reason(self):
+        self.customer.mobile = "333 12"
+        self.create_invoice(self.customer, 100.0, "2024-01-01")
+        self.run_on("2024-01-11")
+        run = self.run_on("2024-01-26")
+        sms_event = run.event_ids.filtered(lambda e: e.channel == "sms")
+        self.assertEqual(sms_event.state, "failed")
+        self.assertIn("333 12", sms_event.reason)
+        self.assertFalse(sms_event.mail_message_id)
+        email_event = run.event_ids.filtered(lambda e: e.channel == "email")
+        self.assertEqual(email_event.state, "done", "the email still went out")

@@ -1,5 +1,7 @@
 # Copyright 2026 account_credit_collection authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from urllib.parse import parse_qsl, urlsplit
+
 from odoo.tests import HttpCase, tagged
 
 from .common import CreditCollectionCommon
@@ -13,10 +15,12 @@ class TestCreditCollectionLink(CreditCollectionCommon, HttpCase):
         self.assertEqual(len(event.short_code), 12)
         response = self.url_open(f"/cc/{event.short_code}", allow_redirects=False)
         self.assertEqual(response.status_code, 303)
-        location = response.headers["Location"]
-        self.assertIn(f"/my/invoices/{invoice.id}", location)
-        self.assertIn(f"access_token={invoice.access_token}", location)
-        page = self.url_open(location)
+        location = urlsplit(response.headers["Location"])
+        self.assertEqual(location.path, "/payment/pay")
+        query = dict(parse_qsl(location.query))
+        self.assertEqual(query["invoice_id"], str(invoice.id))
+        self.assertEqual(float(query["amount"]), 100.0)
+        page = self.url_open(f"/payment/pay?{location.query}")
         self.assertEqual(page.status_code, 200)
         self.assertIn(invoice.name, page.text)
 
