@@ -7,6 +7,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools.sms_segments import count_sms_segments, to_gsm7
+from .credit_collection_plan import LIVE_STATES
 
 REMINDER_CHANNELS = ("email", "sms", "letter", "phone")
 PLAN_ACTIONS = [
@@ -276,16 +277,19 @@ class CreditCollectionEvent(models.Model):
         return self._get_payment_url()
 
     def _get_credit_collection_payment_request(self):
-        """A plan message pays its installment (or the plan's next one); a
-        reminder pays what it listed and is still due, in the currency of its
-        oldest line when it listed several."""
+        """A message of a running plan pays its installment (or the plan's next
+        one); a reminder, or the notice of a plan that ended, pays what it covers
+        and is still due, in the currency of its oldest line when there are
+        several."""
         self.ensure_one()
-        if self.plan_id:
-            line = self.plan_line_id or self.plan_id._get_open_lines()[:1]
+        plan = self.plan_id
+        if plan.state in LIVE_STATES:
+            line = self.plan_line_id or plan._get_open_lines()[:1]
             if line:
                 return line._get_credit_collection_payment_request()
+        moves = self.invoice_ids | (plan._get_moves() if plan else plan.invoice_ids)
         lines = (
-            (self.line_ids or self.invoice_ids.line_ids)
+            (self.line_ids or moves.line_ids)
             .filtered(
                 lambda line: (
                     line.account_type == "asset_receivable"

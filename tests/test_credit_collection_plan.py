@@ -367,6 +367,10 @@ class TestCreditCollectionPlanRun(CreditCollectionPlanCommon):
         notice = run.event_ids.filtered(lambda e: e.channel == "email")
         self.assertEqual(notice.plan_action, "breached")
         self.assertIn("ended", self.mails_of(notice).subject)
+        # the notice's payment link now asks for everything still due
+        self.assertEqual(
+            notice._get_credit_collection_payment_request()["amount"], 1000.0
+        )
         self.assertTrue(invoice.credit_collection_level_due)
         self.assertFalse(self.run_at("2024-02-16").event_ids, "rerun: nothing more")
         self.assertEqual(self.customer.credit_collection_breached_plan_count, 1)
