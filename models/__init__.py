@@ -19,3 +19,4 @@ from . import mail_template
 from . import credit_collection_score_history
 from . import account_partial_reconcile
 from . import res_partner_bank
+from . import credit_collection_interest_rate

@@ -2,16 +2,22 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 from odoo.addons.account.tools.structured_reference import (
     is_valid_structured_reference_iso,
     sanitize_structured_reference,
 )
 
+from ..tools.late_interest import total_interest
 from .account_move_line import COLLECTION_WRITE_CONTEXT
 from .credit_collection_plan import LIVE_STATES
+
+INTEREST_PRODUCT = "account_credit_collection.product_late_payment_interest"
+COMPENSATION_PRODUCT = "account_credit_collection.product_recovery_compensation"
+COMPENSATION_EUR = 40.0
 
 
 class AccountMove(models.Model):
@@ -106,6 +112,27 @@ class AccountMove(models.Model):
         "level is due at the next run, whatever its delay.",
     )
 
+    credit_collection_compensation_claimed = fields.Boolean(
+        string="EUR 40 Compensation Claimed",
+        copy=False,
+        readonly=True,
+    )
+    credit_collection_is_interest_claim = fields.Boolean(
+        string="Interest Claim",
+        copy=False,
+        readonly=True,
+        help="This invoice claims late-payment interest: it bears none itself.",
+    )
+    credit_collection_interest_amount = fields.Monetary(
+        string="Late-Payment Interest",
+        compute="_compute_credit_collection_interest",
+        help="Statutory late-payment interest accrued to today and not yet claimed.",
+    )
+    credit_collection_interest_error = fields.Char(
+        string="Interest Not Computed",
+        compute="_compute_credit_collection_interest",
+    )
+
     # === COMPUTE METHODS === #
     @api.depends(
         "line_ids.credit_collection_level_id",
@@ -153,6 +180,30 @@ class AccountMove(models.Model):
     def _compute_credit_collection_event_count(self):
         for move in self:
             move.credit_collection_event_count = len(move.credit_collection_event_ids)
+
+    @api.depends(
+        "line_ids.matched_credit_ids",
+        "line_ids.credit_collection_interest_claimed_to",
+        "state",
+    )
+    @api.depends_context("date")
+    def _compute_credit_collection_interest(self):
+        today = fields.Date.context_today(self)
+        for move in self:
+            move.credit_collection_interest_amount = 0.0
+            move.credit_collection_interest_error = False
+            if (
+                move.move_type != "out_invoice"
+                or move.state != "posted"
+                or move.credit_collection_is_interest_claim
+            ):
+                continue
+            try:
+                move.credit_collection_interest_amount = (
+                    move._get_credit_collection_interest(today)
+                )
+            except UserError as error:
+                move.credit_collection_interest_error = str(error)
 
     # === ACTION METHODS === #
     def action_credit_collection_dispute(self):
@@ -271,6 +322,154 @@ class AccountMove(models.Model):
     def _get_credit_collection_reference_data(self):
         self.ensure_one()
         return str(self.id)
+
+    def _get_credit_collection_interest_periods(self, date_to):
+        """{receivable line: interest periods not yet claimed up to date_to}."""
+        self.ensure_one()
+        periods = {}
+        for line in self._get_credit_collection_lines(open_only=False):
+            line_periods = line._get_credit_collection_interest_periods(date_to)
+            if line_periods:
+                periods[line] = line_periods
+        return periods
+
+    def _get_credit_collection_interest(self, date_to):
+        """The statutory interest not yet claimed up to ``date_to``, in the invoice
+        currency, rounded once for the whole invoice."""
+        self.ensure_one()
+        periods = self._get_credit_collection_interest_periods(date_to)
+        return float(
+            total_interest(
+                [
+                    period
+                    for line_periods in periods.values()
+                    for period in line_periods
+                ],
+                self.currency_id.decimal_places,
+            )
+        )
+
+    def _claim_credit_collection_interest(self, date_to, with_compensation):
+        """Invoice the statutory interest of these invoices up to ``date_to``: one
+        posted customer invoice per customer and currency, a line per invoice for
+        the days not claimed before (and the EUR 40 compensation once per invoice).
+        Returns the claim invoices."""
+        self._check_credit_collection_invoices()
+        if len(self.company_id) > 1:
+            raise UserError(self.env._("Claim interest for one company at a time."))
+        if self.filtered("credit_collection_is_interest_claim"):
+            raise UserError(self.env._("Interest is not claimed on an interest claim."))
+        claims = self.browse()
+        for invoices in self.grouped(
+            lambda m: (m.commercial_partner_id, m.currency_id)
+        ).values():
+            claims |= invoices._claim_credit_collection_interest_of_customer(
+                date_to, with_compensation
+            )
+        if not claims:
+            raise UserError(
+                self.env._(
+                    "There is no late-payment interest left to claim on these "
+                    "invoices up to %(date)s.",
+                    date=format_date(self.env, date_to),
+                )
+            )
+        return claims
+
+    def _claim_credit_collection_interest_of_customer(self, date_to, with_compensation):
+        line_vals_list, claimed = [], self.browse()
+        for invoice in self.sorted(lambda m: (m.invoice_date_due, m.name)):
+            line_vals = invoice._prepare_credit_collection_interest_line_vals(
+                date_to, with_compensation
+            )
+            if line_vals:
+                line_vals_list += line_vals
+                claimed |= invoice
+        if not line_vals_list:
+            return self.browse()
+        claim = self.create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.commercial_partner_id.id,
+                "company_id": self.company_id.id,
+                "currency_id": self.currency_id.id,
+                "invoice_date": date_to,
+                "invoice_origin": ", ".join(claimed.mapped("name")),
+                "credit_collection_is_interest_claim": True,
+                "invoice_line_ids": [Command.create(vals) for vals in line_vals_list],
+            }
+        )
+        claim.action_post()
+        claimed._mark_credit_collection_interest_claimed(date_to, with_compensation)
+        for invoice in claimed:
+            invoice._log_credit_collection_event(
+                "interest",
+                self.env._(
+                    "Late-payment interest to %(date)s claimed on %(claim)s.",
+                    date=format_date(self.env, date_to),
+                    claim=claim.name,
+                ),
+            )
+        return claim
+
+    def _prepare_credit_collection_interest_line_vals(self, date_to, with_compensation):
+        self.ensure_one()
+        periods = [
+            period
+            for line_periods in self._get_credit_collection_interest_periods(
+                date_to
+            ).values()
+            for period in line_periods
+        ]
+        interest = float(total_interest(periods, self.currency_id.decimal_places))
+        if self.currency_id.is_zero(interest):
+            return []
+        vals_list = [
+            {
+                "product_id": self.env.ref(INTEREST_PRODUCT).id,
+                "name": self.env._(
+                    "Late-payment interest on %(invoice)s from %(date_from)s to "
+                    "%(date_to)s (%(days)s days)",
+                    invoice=self.name,
+                    date_from=format_date(self.env, min(p.date_from for p in periods)),
+                    date_to=format_date(self.env, max(p.date_to for p in periods)),
+                    days=sum(p.days for p in periods),
+                ),
+                "quantity": 1.0,
+                "price_unit": interest,
+                "tax_ids": [Command.clear()],
+            }
+        ]
+        if with_compensation and not self.credit_collection_compensation_claimed:
+            vals_list.append(
+                {
+                    "product_id": self.env.ref(COMPENSATION_PRODUCT).id,
+                    "name": self.env._(
+                        "Compensation for recovery costs on %(invoice)s",
+                        invoice=self.name,
+                    ),
+                    "quantity": 1.0,
+                    "price_unit": self.env.ref("base.EUR")._convert(
+                        COMPENSATION_EUR, self.currency_id, self.company_id, date_to
+                    ),
+                    "tax_ids": [Command.clear()],
+                }
+            )
+        return vals_list
+
+    def _mark_credit_collection_interest_claimed(self, date_to, with_compensation):
+        for invoice in self:
+            lines = invoice._get_credit_collection_lines(open_only=False).filtered(
+                lambda line: (
+                    not line.credit_collection_interest_claimed_to
+                    or line.credit_collection_interest_claimed_to < date_to
+                )
+            )
+            lines._write_credit_collection(
+                {"credit_collection_interest_claimed_to": date_to}
+            )
+        if with_compensation:
+            self.sudo().write({"credit_collection_compensation_claimed": True})
 
     def _show_credit_collection_pay_block(self):
         """Whether the invoice PDF carries the "Pay online" block."""

@@ -1,6 +1,13 @@
 # Copyright 2026 account_credit_collection authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+from decimal import Decimal
+
 from odoo import fields, models
+
+from ..tools.late_interest import interest_periods
+
+ONE_DAY = timedelta(days=1)
 
 # The collection fields are not accounting data: writing them needs none of the
 # invoice synchronisation, balance check and chatter tracking that a journal item
@@ -33,6 +40,39 @@ class AccountMoveLine(models.Model):
         ondelete="restrict",
     )
     credit_collection_last_date = fields.Date(string="Last Reminder", copy=False)
+    credit_collection_interest_claimed_to = fields.Date(
+        string="Interest Claimed To",
+        copy=False,
+        readonly=True,
+        help="The last day of late-payment interest already claimed on this "
+        "installment: a new claim starts the day after.",
+    )
+
+    def _get_credit_collection_interest_periods(self, date_to):
+        """The periods of late-payment interest of this receivable line not yet
+        claimed, up to ``date_to``: its amount, lowered by each payment or credit
+        note from the day after its date."""
+        self.ensure_one()
+        company = self.company_id
+        if not self.date_maturity:
+            return []
+        first_day = self.date_maturity + ONE_DAY
+        claimed_to = self.credit_collection_interest_claimed_to
+        payments = [
+            (partial.max_date, Decimal(str(partial.debit_amount_currency)))
+            for partial in self.matched_credit_ids
+        ]
+        return interest_periods(
+            Decimal(str(self.amount_currency)),
+            payments,
+            max(first_day, claimed_to + ONE_DAY) if claimed_to else first_day,
+            date_to,
+            company._get_credit_collection_interest_rate_of(),
+            single_rate_from=first_day
+            if company.credit_collection_interest_mode == "single"
+            else None,
+            leap_year_days=company.credit_collection_interest_leap_year,
+        )
 
     def _write_credit_collection(self, vals):
         """Write collection fields (never amounts or accounts) the cheap way."""

@@ -86,6 +86,7 @@ class CreditCollectionEvent(models.Model):
             ("plan", "Installment plan"),
             ("legal", "Legal / agency"),
             ("fee", "Fee"),
+            ("interest", "Interest claim"),
             ("note", "Note"),
         ],
         required=True,

@@ -1,7 +1,9 @@
 # Copyright 2026 account_credit_collection authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from decimal import Decimal
+
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools.credit_score import ScoreWeights
@@ -45,6 +47,30 @@ class ResCompany(models.Model):
         help="Print on customer invoices a block with the amount due, a payment link "
         "and its QR code, the SEPA transfer QR code, the installment plan and the "
         "overdue notice.",
+    )
+
+    # --- statutory late-payment interest (see tools/late_interest.py) --- #
+    credit_collection_interest_mode = fields.Selection(
+        [
+            ("half_year", "Rate of each half-year"),
+            ("single", "Rate of the half-year in which the delay began"),
+        ],
+        string="Interest Rate Periods",
+        default="half_year",
+        required=True,
+        help="A delay over several half-years: each half-year's rate for its days "
+        "(Italian practice), or one rate for all its days.",
+    )
+    credit_collection_interest_leap_year = fields.Boolean(
+        string="366-Day Years",
+        help="Divide by 366 in leap years (by 365 otherwise, as the law's formula).",
+    )
+    credit_collection_interest_compensation = fields.Boolean(
+        string="Claim the EUR 40 Compensation",
+        default=True,
+        help="Add the fixed compensation for recovery costs (Directive 2011/7/EU "
+        "art. 6; D.Lgs. 231/2002 art. 6) to the first interest claim of each "
+        "invoice.",
     )
 
     # --- payment score (see tools/credit_score.py) --- #
@@ -392,6 +418,40 @@ class ResCompany(models.Model):
             "add": round(dso - bpdso, 2),
             "sales": float(sales),
         }
+
+    def _get_credit_collection_interest_rate_of(self):
+        """A function (first day of a half-year) -> the company country's
+        statutory interest rate (Decimal, percent); it raises a UserError that
+        names a half-year with no rate (never a silent 0)."""
+        self.ensure_one()
+        country = self.country_id
+        if not country:
+            raise UserError(
+                self.env._(
+                    "Set the country of %(company)s: its statutory interest rates "
+                    "depend on it.",
+                    company=self.name,
+                )
+            )
+        rates = self.env["credit.collection.interest.rate"].search(
+            [("country_id", "=", country.id)]
+        )
+        by_start = {rate.date_start: Decimal(str(rate.rate)) for rate in rates}
+
+        def rate_of(start):
+            if start not in by_start:
+                raise UserError(
+                    self.env._(
+                        "There is no late-payment interest rate for %(country)s, "
+                        "%(half_year)s. Add it in Accounting > Configuration > "
+                        "Late-Payment Interest Rates.",
+                        country=country.name,
+                        half_year=rates._format_half_year(start),
+                    )
+                )
+            return by_start[start]
+
+        return rate_of
 
     def _get_credit_collection_unit_cost(self, channel):
         self.ensure_one()

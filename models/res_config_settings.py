@@ -32,6 +32,15 @@ class ResConfigSettings(models.TransientModel):
     credit_collection_pay_block = fields.Boolean(
         related="company_id.credit_collection_pay_block", readonly=False
     )
+    credit_collection_interest_mode = fields.Selection(
+        related="company_id.credit_collection_interest_mode", readonly=False
+    )
+    credit_collection_interest_leap_year = fields.Boolean(
+        related="company_id.credit_collection_interest_leap_year", readonly=False
+    )
+    credit_collection_interest_compensation = fields.Boolean(
+        related="company_id.credit_collection_interest_compensation", readonly=False
+    )
 
     credit_collection_score_late_share = fields.Float(
         related="company_id.credit_collection_score_late_share", readonly=False
