@@ -20,3 +20,4 @@ from . import credit_collection_score_history
 from . import account_partial_reconcile
 from . import res_partner_bank
 from . import credit_collection_interest_rate
+from . import credit_collection_cost_share

@@ -117,6 +117,38 @@ class AccountMove(models.Model):
         copy=False,
         readonly=True,
     )
+    credit_collection_margin = fields.Monetary(
+        string="Margin",
+        currency_field="company_currency_id",
+        copy=False,
+        readonly=True,
+        help="What the sale earned, in company currency, stored when the invoice is "
+        "posted: its sales price minus the cost of its products (or the company's "
+        "default margin when its products have no cost).",
+    )
+    credit_collection_cost = fields.Monetary(
+        string="Collection Cost",
+        currency_field="company_currency_id",
+        compute="_compute_credit_collection_cost",
+        help="What collecting this invoice has cost so far (its share of each "
+        "action), in company currency.",
+    )
+    credit_collection_review = fields.Boolean(
+        string="Cost Review",
+        copy=False,
+        readonly=True,
+        help="Collecting would cost more than the policy allows: reminders wait for "
+        "a manager's decision.",
+    )
+    credit_collection_review_note = fields.Char(
+        string="Review Figures", copy=False, readonly=True
+    )
+    credit_collection_guard_override = fields.Boolean(
+        string="Go On Despite the Costs",
+        copy=False,
+        readonly=True,
+        help="A manager decided to go on collecting whatever it costs.",
+    )
     credit_collection_is_interest_claim = fields.Boolean(
         string="Interest Claim",
         copy=False,
@@ -180,6 +212,11 @@ class AccountMove(models.Model):
     def _compute_credit_collection_event_count(self):
         for move in self:
             move.credit_collection_event_count = len(move.credit_collection_event_ids)
+
+    def _compute_credit_collection_cost(self):
+        costs = self._get_credit_collection_costs()
+        for move in self:
+            move.credit_collection_cost = costs.get(move.id, 0.0)
 
     @api.depends(
         "line_ids.matched_credit_ids",
@@ -387,13 +424,23 @@ class AccountMove(models.Model):
                 claimed |= invoice
         if not line_vals_list:
             return self.browse()
+        journal = self.env["account.journal"].search(
+            [
+                *self.env["account.journal"]._check_company_domain(self.company_id),
+                ("type", "=", "sale"),
+            ],
+            limit=1,
+        )
         claim = self.create(
             {
                 "move_type": "out_invoice",
                 "partner_id": self.commercial_partner_id.id,
                 "company_id": self.company_id.id,
+                "journal_id": journal.id,
                 "currency_id": self.currency_id.id,
-                "invoice_date": date_to,
+                "invoice_date": self.company_id._get_credit_collection_open_date(
+                    date_to, journal
+                ),
                 "invoice_origin": ", ".join(claimed.mapped("name")),
                 "credit_collection_is_interest_claim": True,
                 "invoice_line_ids": [Command.create(vals) for vals in line_vals_list],
@@ -470,6 +517,42 @@ class AccountMove(models.Model):
             )
         if with_compensation:
             self.sudo().write({"credit_collection_compensation_claimed": True})
+
+    def _get_credit_collection_costs(self):
+        """{invoice id: collection cost so far}, in one query."""
+        groups = self.env["credit.collection.cost.share"]._read_group(
+            [("move_id", "in", self.ids)], ["move_id"], ["amount:sum"]
+        )
+        return {move.id: amount for move, amount in groups}
+
+    def _compute_credit_collection_margin_value(self):
+        """Sales price minus product cost, in company currency (the default margin
+        percentage of the untaxed amount when no product has a cost)."""
+        self.ensure_one()
+        product_lines = self.invoice_line_ids.filtered(
+            lambda line: line.display_type == "product"
+        )
+        revenue = -sum(product_lines.mapped("balance"))
+        costed = product_lines.filtered(lambda line: line.product_id.standard_price)
+        if not costed:
+            percent = self.company_id.credit_collection_default_margin_percent
+            return self.company_currency_id.round(revenue * percent / 100)
+        cost = sum(
+            line.product_id.uom_id._compute_quantity(
+                line.quantity, line.product_id.uom_id
+            )
+            * line.product_id.standard_price
+            for line in costed
+        )
+        return self.company_currency_id.round(revenue - cost)
+
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        for move in posted.filtered(lambda m: m.move_type == "out_invoice"):
+            move.credit_collection_margin = (
+                move._compute_credit_collection_margin_value()
+            )
+        return posted
 
     def _show_credit_collection_pay_block(self):
         """Whether the invoice PDF carries the "Pay online" block."""

@@ -87,6 +87,9 @@ class CreditCollectionEvent(models.Model):
             ("legal", "Legal / agency"),
             ("fee", "Fee"),
             ("interest", "Interest claim"),
+            ("review", "Cost review"),
+            ("cost", "Other cost"),
+            ("write_off", "Write-off"),
             ("note", "Note"),
         ],
         required=True,
@@ -191,6 +194,10 @@ class CreditCollectionEvent(models.Model):
         ),
     ]
 
+    cost_share_ids = fields.One2many(
+        "credit.collection.cost.share", "event_id", string="Cost per Invoice"
+    )
+
     # === COMPUTE METHODS === #
     @api.depends("channel", "partner_id", "date", "level_id", "plan_id", "plan_action")
     def _compute_name(self):
@@ -213,6 +220,19 @@ class CreditCollectionEvent(models.Model):
                 currency.format(amount)
                 for currency, amount in event._get_totals_by_currency().items()
             )
+
+    # === CRUD METHODS === #
+    @api.model_create_multi
+    def create(self, vals_list):
+        events = super().create(vals_list)
+        events.filtered("cost")._split_cost()
+        return events
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "cost" in vals or "invoice_ids" in vals:
+            self._split_cost()
+        return res
 
     # === ACTION METHODS === #
     def action_open_document(self):
@@ -341,9 +361,31 @@ class CreditCollectionEvent(models.Model):
             if event.state == "done" or event.mail_message_id:
                 event.cost = event._get_channel_cost()
 
+    def _split_cost(self):
+        """Spread each event's cost over its invoices in proportion to their
+        residuals (company currency), to the cent, the remainder on the last.
+        The shares follow the events: whoever may cost an event writes them."""
+        self.sudo().cost_share_ids.unlink()
+        Share = self.env["credit.collection.cost.share"].sudo()
+        vals_list = []
+        for event in self.filtered("cost"):
+            moves = event.invoice_ids.sorted("id")
+            parts = Share._split(
+                event.cost,
+                [abs(move.amount_residual_signed) for move in moves],
+                event.currency_id,
+            )
+            vals_list += [
+                {"event_id": event.id, "move_id": move.id, "amount": part}
+                for move, part in zip(moves, parts, strict=True)
+            ]
+        return Share.create(vals_list)
+
     def _get_channel_cost(self):
         self.ensure_one()
-        unit = self.company_id._get_credit_collection_unit_cost(self.channel)
+        unit = self.company_id._get_credit_collection_unit_cost(
+            self.channel, registered=self.level_id.letter_registered
+        )
         return unit * self.sms_segments if self.channel == "sms" else unit
 
     def _get_blacklisted_emails(self):

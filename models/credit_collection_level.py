@@ -30,6 +30,11 @@ class CreditCollectionLevel(models.Model):
     channel_email = fields.Boolean(string="Email", default=True)
     channel_sms = fields.Boolean(string="SMS")
     channel_letter = fields.Boolean(string="Letter")
+    letter_registered = fields.Boolean(
+        string="Registered Letter or PEC",
+        help="The letter is sent registered (or as certified email): it costs the "
+        "company's registered letter cost.",
+    )
     channel_phone = fields.Boolean(
         string="Phone Call",
         help="Schedule a phone call for the collection responsible.",
@@ -124,6 +129,18 @@ class CreditCollectionLevel(models.Model):
         return res
 
     # === BUSINESS METHODS === #
+    def _get_estimated_cost(self):
+        """What sending this level to one customer costs: the unit cost of each of
+        its channels (an SMS counted as one segment)."""
+        self.ensure_one()
+        company = self.company_id
+        return sum(
+            company._get_credit_collection_unit_cost(
+                channel, registered=self.letter_registered
+            )
+            for channel in self._get_channels()
+        )
+
     def _get_channels(self):
         self.ensure_one()
         return [

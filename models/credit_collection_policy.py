@@ -43,6 +43,17 @@ class CreditCollectionPolicy(models.Model):
         help="Gets the phone calls and escalation tasks of customers that have no "
         "responsible of their own.",
     )
+    guard_residual_percent = fields.Float(
+        string="Cost Limit (% of Residual)",
+        default=25.0,
+        help="A level is not sent automatically when the collection costs of an "
+        "invoice so far plus the level's estimated cost would exceed this share of "
+        "its residual: the invoice waits for a manager's review. 0: no limit.",
+    )
+    guard_margin_percent = fields.Float(
+        string="Cost Limit (% of Margin)",
+        help="The same limit as a share of the invoice's margin. 0: no limit.",
+    )
     level_count = fields.Integer(compute="_compute_level_count")
 
     # === COMPUTE METHODS === #

@@ -402,6 +402,7 @@ class CreditCollectionRun(models.Model):
                 *(decision["listed"] for decision in reminded.values())
             ),
         )
+        self._flag_cost_reviews(decisions)
         events = self._send_reminders(reminded)
         for partner, partner_events in events.grouped("partner_id").items():
             if all(event.state == "failed" for event in partner_events):
@@ -413,6 +414,26 @@ class CreditCollectionRun(models.Model):
         if not self.move_ids:
             plan_events = self._get_live_plans(items.partner_id)._collect(self)
             self._count_plan_messages(items, decisions, plan_events)
+
+    def _flag_cost_reviews(self, decisions):
+        """Invoices stopped by the cost limit wait for a collection manager."""
+        for decision in decisions.values():
+            for move, figures in decision.get("review", {}).items():
+                move._write_credit_collection(
+                    {
+                        "credit_collection_review": True,
+                        "credit_collection_review_note": figures,
+                    }
+                )
+                move._log_credit_collection_event(
+                    "review",
+                    self.env._(
+                        "Waiting for a cost review: %(figures)s", figures=figures
+                    ),
+                    run_id=self.id,
+                    date=self.date,
+                    level_id=False,
+                )
 
     def _count_plan_messages(self, items, decisions, plan_events):
         """A customer that got no dunning reminder but its installment plan's
@@ -485,6 +506,7 @@ class CreditCollectionRun(models.Model):
         )
         return {
             "lines": lines_by_partner,
+            "costs": lines.move_id._get_credit_collection_costs(),
             "credits": credits,
             "last_dates": last_dates,
             "last_attempts": last_attempts,
@@ -520,11 +542,20 @@ class CreditCollectionRun(models.Model):
         due_levels = self._get_due_levels(lines, policy)
         if skip == "already":  # sent by hand after today's reminder: no second step
             due_levels = {}
-        moving = {
-            line: lvl for line, lvl in due_levels.items() if not self._is_paused(line)
-        }
         last_date = context["last_dates"].get(partner)
         too_soon = last_date and (self.date - last_date).days < policy.minimum_gap_days
+        # the cost limit stops automatic reminders only
+        review = (
+            {}
+            if forced or too_soon
+            else self._get_cost_review(due_levels, policy, context)
+        )
+        decision["review"] = review
+        moving = {
+            line: lvl
+            for line, lvl in due_levels.items()
+            if not self._is_paused(line) and line.move_id not in review
+        }
         listed = (overdue | self.env["account.move.line"].union(*moving)).filtered(
             lambda line: (
                 not self._is_paused(line)
@@ -550,10 +581,76 @@ class CreditCollectionRun(models.Model):
             )
         elif moving:
             decision["result"] = "gap"
+        elif review:
+            decision["result"] = "review"
         elif due_levels:
             paused = {self._is_paused(line) for line in due_levels}
-            decision["result"] = "blocked" if "blocked" in paused else "promise"
+            decision["result"] = next(
+                reason
+                for reason in ("blocked", "review", "promise")
+                if reason in paused
+            )
         return decision
+
+    def _get_cost_review(self, due_levels, policy, context):
+        """{invoice: figures} of the invoices whose due level would bring their
+        collection costs over the policy's limit (a share of the residual and/or
+        of the margin). The level's estimated cost is spread over the customer's
+        invoices in proportion to their residuals, as its real cost will be."""
+        if not (policy.guard_residual_percent or policy.guard_margin_percent):
+            return {}
+        level_by_move = {}
+        for line, level in due_levels.items():
+            move = line.move_id
+            if move.credit_collection_guard_override or self._is_paused(line):
+                continue
+            if (
+                move not in level_by_move
+                or level.sequence > level_by_move[move].sequence
+            ):
+                level_by_move[move] = level
+        if not level_by_move:
+            return {}
+        moves = self.env["account.move"].union(*level_by_move)
+        estimate = max(level._get_estimated_cost() for level in level_by_move.values())
+        shares = self.env["credit.collection.cost.share"]._split(
+            estimate,
+            [abs(move.amount_residual_signed) for move in moves],
+            self.company_id.currency_id,
+        )
+        review = {}
+        for move, share in zip(moves, shares, strict=True):
+            figures = self._check_cost_limit(move, share, policy, context)
+            if figures:
+                review[move] = figures
+        return review
+
+    def _check_cost_limit(self, move, estimate, policy, context):
+        """The figures that stop the level of ``move``, or "" when it may go."""
+        currency = self.company_id.currency_id
+        spent = context["costs"].get(move.id, 0.0)
+        residual = abs(move.amount_residual_signed)
+        limits = []
+        if policy.guard_residual_percent:
+            limits.append(residual * policy.guard_residual_percent / 100)
+        if policy.guard_margin_percent and move.credit_collection_margin:
+            limits.append(
+                max(move.credit_collection_margin, 0.0)
+                * policy.guard_margin_percent
+                / 100
+            )
+        limit = currency.round(min(limits))
+        if currency.compare_amounts(spent + estimate, limit) <= 0:
+            return ""
+        return self.env._(
+            "Costs so far %(spent)s + next level %(estimate)s > limit %(limit)s "
+            "(residual %(residual)s, margin %(margin)s)",
+            spent=currency.format(spent),
+            estimate=currency.format(estimate),
+            limit=currency.format(limit),
+            residual=currency.format(residual),
+            margin=currency.format(move.credit_collection_margin),
+        )
 
     def _get_partner_skip_reason(self, partner, policy, overdue, context):
         if not policy:
@@ -632,10 +729,13 @@ class CreditCollectionRun(models.Model):
         return due
 
     def _is_paused(self, line):
-        """Why an installment gets no reminder today: 'blocked', 'promise' or ''."""
+        """Why an installment gets no reminder today: 'blocked', 'review' (costs
+        waiting for a manager's decision), 'promise' or ''."""
         move = line.move_id
         if line.blocked or move.credit_collection_blocked:
             return "blocked"
+        if move.credit_collection_review:
+            return "review"
         if move.credit_collection_promise_date and (
             move.credit_collection_promise_date >= self.date
         ):

@@ -9,6 +9,7 @@ RESULTS = [
     ("no_change", "No level change"),
     ("blocked", "Skipped: in dispute"),
     ("promise", "Skipped: pending promise"),
+    ("review", "Skipped: cost review"),
     ("plan", "Skipped: under installment plan"),
     ("excluded", "Skipped: excluded customer"),
     ("covered", "Skipped: covered by credits"),
@@ -21,6 +22,7 @@ RESULTS = [
 SKIP_RESULTS = (
     "blocked",
     "promise",
+    "review",
     "plan",
     "excluded",
     "covered",

@@ -1,5 +1,6 @@
 # Copyright 2026 account_credit_collection authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
 from decimal import Decimal
 
 from odoo import api, fields, models
@@ -41,6 +42,24 @@ class ResCompany(models.Model):
         default=3.00,
     )
 
+    credit_collection_cost_registered = fields.Monetary(
+        string="Cost of a Registered Letter or PEC",
+        currency_field="currency_id",
+        default=6.00,
+        help="A letter level marked as registered (raccomandata, or certified "
+        "email) costs this instead of a printed letter.",
+    )
+    credit_collection_agency_fee_percent = fields.Float(
+        string="Agency Fee (%)",
+        default=15.0,
+        help="What a collection agency takes of the residual it is handed.",
+    )
+    credit_collection_default_margin_percent = fields.Float(
+        string="Default Margin (%)",
+        default=30.0,
+        help="The margin of an invoice whose lines have no product cost, as a share "
+        "of its untaxed amount.",
+    )
     credit_collection_pay_block = fields.Boolean(
         string="Pay Online Block on Invoices",
         default=True,
@@ -453,8 +472,19 @@ class ResCompany(models.Model):
 
         return rate_of
 
-    def _get_credit_collection_unit_cost(self, channel):
+    def _get_credit_collection_open_date(self, natural_date, journal):
+        """The date of an entry the module makes (fee, interest, write-off): its
+        natural date, or the first day after the lock dates that forbid it."""
         self.ensure_one()
+        locks = self._get_violated_lock_dates(natural_date, False, journal)
+        if not locks:
+            return natural_date
+        return max(lock_date for lock_date, _name in locks) + timedelta(days=1)
+
+    def _get_credit_collection_unit_cost(self, channel, registered=False):
+        self.ensure_one()
+        if channel == "letter" and registered:
+            return self.credit_collection_cost_registered
         field = f"credit_collection_cost_{channel}"
         return self[field] if field in self._fields else 0.0
 

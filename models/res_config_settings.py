@@ -29,6 +29,15 @@ class ResConfigSettings(models.TransientModel):
     credit_collection_cost_phone = fields.Monetary(
         related="company_id.credit_collection_cost_phone", readonly=False
     )
+    credit_collection_cost_registered = fields.Monetary(
+        related="company_id.credit_collection_cost_registered", readonly=False
+    )
+    credit_collection_agency_fee_percent = fields.Float(
+        related="company_id.credit_collection_agency_fee_percent", readonly=False
+    )
+    credit_collection_default_margin_percent = fields.Float(
+        related="company_id.credit_collection_default_margin_percent", readonly=False
+    )
     credit_collection_pay_block = fields.Boolean(
         related="company_id.credit_collection_pay_block", readonly=False
     )
