@@ -149,6 +149,19 @@ class AccountMove(models.Model):
         readonly=True,
         help="A manager decided to go on collecting whatever it costs.",
     )
+    credit_collection_fee_level_ids = fields.Many2many(
+        "credit.collection.level",
+        "credit_collection_fee_level_move_rel",
+        "move_id",
+        "level_id",
+        string="Fees Charged For",
+        copy=False,
+        readonly=True,
+        help="The levels whose dunning fee this invoice has been charged.",
+    )
+    credit_collection_is_fee = fields.Boolean(
+        string="Dunning Fee Invoice", copy=False, readonly=True
+    )
     credit_collection_is_interest_claim = fields.Boolean(
         string="Interest Claim",
         copy=False,
@@ -233,6 +246,7 @@ class AccountMove(models.Model):
                 move.move_type != "out_invoice"
                 or move.state != "posted"
                 or move.credit_collection_is_interest_claim
+                or move.credit_collection_is_fee
             ):
                 continue
             try:
@@ -394,8 +408,14 @@ class AccountMove(models.Model):
         self._check_credit_collection_invoices()
         if len(self.company_id) > 1:
             raise UserError(self.env._("Claim interest for one company at a time."))
-        if self.filtered("credit_collection_is_interest_claim"):
-            raise UserError(self.env._("Interest is not claimed on an interest claim."))
+        if self.filtered(
+            lambda m: (
+                m.credit_collection_is_interest_claim or m.credit_collection_is_fee
+            )
+        ):
+            raise UserError(
+                self.env._("Interest is not claimed on an interest claim or a fee.")
+            )
         claims = self.browse()
         for invoices in self.grouped(
             lambda m: (m.commercial_partner_id, m.currency_id)

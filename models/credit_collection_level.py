@@ -19,6 +19,7 @@ class CreditCollectionLevel(models.Model):
         check_company=True,
     )
     company_id = fields.Many2one(related="policy_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
     sequence = fields.Integer(default=10)
     name = fields.Char(required=True, translate=True)
     delay_days = fields.Integer(
@@ -51,6 +52,12 @@ class CreditCollectionLevel(models.Model):
         string="Attach the Letter",
         help="Attach the reminder letter (PDF, with the payment QR codes) to the "
         "email of this level.",
+    )
+    fee_amount = fields.Monetary(
+        string="Dunning Fee",
+        currency_field="currency_id",
+        help="Charged once per invoice reaching this level, on a fee invoice per "
+        "customer and run (company currency).",
     )
     is_final = fields.Boolean(
         string="Escalation",

@@ -16,6 +16,8 @@ from .credit_collection_event import REMINDER_CHANNELS
 from .credit_collection_plan import LIVE_STATES
 from .credit_collection_run_item import SKIP_RESULTS
 
+FEE_PRODUCT = "account_credit_collection.product_dunning_fee"
+
 _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
@@ -784,12 +786,102 @@ class CreditCollectionRun(models.Model):
         )
         archived._skip_for_archived_customer()
         (events - archived)._execute(defer_email=True)
+        reached = events.filtered(lambda e: e.state == "done").partner_id
+        self._charge_fees(
+            {
+                partner: decision
+                for partner, decision in decisions.items()
+                if partner in reached
+            }
+        )
         for partner, decision in decisions.items():
             if decision["level"].is_final:
                 self._escalate(
                     partner, decision["level"], decision["listed"], decision["moving"]
                 )
         return events
+
+    def _charge_fees(self, decisions):
+        """The dunning fees of the levels reached: one posted fee invoice per
+        customer of the run, a line per invoice and level never charged before."""
+        for partner, decision in decisions.items():
+            line_vals, charged = [], []
+            for move, level in self._get_fee_levels(decision["moving"]).items():
+                line_vals.append(self._prepare_fee_line_vals(move, level))
+                charged.append((move, level))
+            if line_vals:
+                self._create_fee_invoice(partner, line_vals, charged)
+
+    def _get_fee_levels(self, moving):
+        """{invoice: level} whose fee is due: the highest level each invoice
+        reaches today, when it has a fee not charged for that invoice yet."""
+        fee_levels = {}
+        for line, level in moving.items():
+            move = line.move_id
+            if (
+                level.fee_amount
+                and not move.credit_collection_is_fee
+                and level not in move.credit_collection_fee_level_ids
+                and (
+                    move not in fee_levels or level.sequence > fee_levels[move].sequence
+                )
+            ):
+                fee_levels[move] = level
+        return fee_levels
+
+    def _prepare_fee_line_vals(self, move, level):
+        return {
+            "product_id": self.env.ref(FEE_PRODUCT).id,
+            "name": self.env._(
+                "Dunning fee: %(level)s on %(invoice)s",
+                level=level.name,
+                invoice=move.name,
+            ),
+            "quantity": 1.0,
+            "price_unit": level.fee_amount,
+            "tax_ids": [fields.Command.clear()],
+        }
+
+    def _create_fee_invoice(self, partner, line_vals, charged):
+        journal = self.env["account.journal"].search(
+            [
+                *self.env["account.journal"]._check_company_domain(self.company_id),
+                ("type", "=", "sale"),
+            ],
+            limit=1,
+        )
+        date = self.company_id._get_credit_collection_open_date(self.date, journal)
+        fee_invoice = (
+            self.env["account.move"]
+            .sudo()
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "company_id": self.company_id.id,
+                    "journal_id": journal.id,
+                    "currency_id": self.company_id.currency_id.id,
+                    "invoice_date": date,
+                    "invoice_date_due": date,
+                    "invoice_origin": self.name,
+                    "credit_collection_is_fee": True,
+                    "invoice_line_ids": [fields.Command.create(v) for v in line_vals],
+                }
+            )
+        )
+        fee_invoice.action_post()
+        for move, level in charged:
+            move.sudo().credit_collection_fee_level_ids = [
+                fields.Command.link(level.id)
+            ]
+        moves = self.env["account.move"].union(*(move for move, _level in charged))
+        moves._log_credit_collection_event(
+            "fee",
+            self.env._("Dunning fee charged on %(fee)s.", fee=fee_invoice.name),
+            run_id=self.id,
+            date=self.date,
+        )
+        return fee_invoice
 
     def _prepare_reminder_vals(self, partner, decision):
         """Values of the events of one customer's communication, one per channel."""

@@ -203,3 +203,51 @@ class TestCreditCollectionGuard(CreditCollectionCommon):
         self.assertEqual(letter.cost, 6.0)
         form = Form(self.policy)
         self.assertEqual(form.guard_residual_percent, 25.0)
+
+    def test_dunning_fee_charged_once_per_invoice_and_level(self):
+        self.level_2.fee_amount = 10.0
+        first = self.create_invoice(self.customer, 100.0, "2024-01-01")
+        second = self.create_invoice(self.customer, 50.0, "2024-01-02")
+        self.run_on("2024-01-15")  # level 1: no fee
+        self.assertFalse(
+            self.env["account.move"].search([("credit_collection_is_fee", "=", True)])
+        )
+        run = self.run_on("2024-01-30")  # level 2 for both
+        fee = self.env["account.move"].search([("credit_collection_is_fee", "=", True)])
+        self.assertEqual(len(fee), 1, "one fee invoice per customer and run")
+        self.assertEqual(fee.state, "posted")
+        self.assertEqual(fee.partner_id, self.customer)
+        self.assertEqual(fee.amount_total, 20.0)
+        self.assertEqual(fee.amount_tax, 0.0)
+        self.assertEqual(fee.invoice_origin, run.name)
+        self.assertEqual(first.credit_collection_fee_level_ids, self.level_2)
+        self.assertEqual(second.credit_collection_fee_level_ids, self.level_2)
+        self.assertEqual(
+            fee.invoice_line_ids.mapped("name"),
+            [
+                f"Dunning fee: {self.level_2.name} on {first.name}",
+                f"Dunning fee: {self.level_2.name} on {second.name}",
+            ],
+        )
+        # a reminder of the same level sent again by hand charges nothing more
+        self.env["credit.collection.run"].create(
+            {
+                "company_id": self.company.id,
+                "date": "2024-02-05",
+                "move_ids": [Command.set(first.ids)],
+                "force_send": True,
+            }
+        ).action_run()
+        self.assertEqual(
+            self.env["account.move"].search_count(
+                [("credit_collection_is_fee", "=", True)]
+            ),
+            1,
+        )
+        # the fee is listed in the next reminder (level 3)
+        final = self.run_on("2024-02-15").event_ids.filtered(
+            lambda e: e.channel == "email"
+        )
+        self.assertIn(fee, final.invoice_ids)
+        # a fee bears no interest and gets no fee itself
+        self.assertFalse(fee.credit_collection_fee_level_ids)
