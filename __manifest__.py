@@ -41,6 +41,7 @@
         "wizards/credit_collection_cost_views.xml",
         "wizards/credit_collection_write_off_views.xml",
         "wizards/credit_collection_review_views.xml",
+        "wizards/credit_collection_dashboard_views.xml",
         "views/credit_collection_level_views.xml",
         "views/credit_collection_policy_views.xml",
         "views/credit_collection_event_views.xml",

@@ -9,6 +9,14 @@ from odoo.tools import SQL
 
 from ..tools.credit_score import ScoreWeights
 
+# days overdue of each age bucket of the dashboard
+AGE_BUCKETS = {
+    "1-30": (1, 30),
+    "31-60": (31, 60),
+    "61-90": (61, 90),
+    "91+": (91, 36500),
+}
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -437,6 +445,136 @@ class ResCompany(models.Model):
             "add": round(dso - bpdso, 2),
             "sales": float(sales),
         }
+
+    def _get_credit_collection_effectiveness(self, date_from, date_to):
+        """Collection Effectiveness Index, recovery rate and cost per amount
+        recovered over [date_from, date_to], in company currency.
+
+        CEI = (receivables at the start + credit sales - receivables at the end)
+            / (receivables at the start + credit sales - current receivables at
+               the end) x 100, current meaning not yet due;
+        recovery rate = what was paid in the period on the invoices overdue at its
+            start / what they owed at its start x 100;
+        cost per amount recovered = collection costs of the period / what was paid
+            in the period after its due date."""
+        self.ensure_one()
+        self.env["account.move.line"].flush_model()
+        self.env["account.partial.reconcile"].flush_model()
+        query = SQL(
+            """
+            WITH receivable AS (
+                SELECT line.id, line.date, line.date_maturity, line.balance,
+                       move.move_type
+                  FROM account_move_line line
+                  JOIN account_move move ON move.id = line.move_id
+                  JOIN account_account account ON account.id = line.account_id
+                 WHERE line.company_id = %(company)s
+                   AND move.state = 'posted'
+                   AND account.account_type = 'asset_receivable'
+            ),
+            debit AS (SELECT * FROM receivable WHERE balance > 0),
+            paid AS (
+                SELECT partial.debit_move_id AS line_id, partial.max_date,
+                       partial.amount
+                  FROM account_partial_reconcile partial
+                  JOIN debit ON debit.id = partial.debit_move_id
+            )
+            SELECT
+                (SELECT COALESCE(SUM(balance), 0) FROM receivable
+                  WHERE date < %(from)s),
+                (SELECT COALESCE(SUM(balance), 0) FROM receivable
+                  WHERE date <= %(to)s),
+                (SELECT COALESCE(SUM(debit.balance - COALESCE((
+                        SELECT SUM(paid.amount) FROM paid
+                         WHERE paid.line_id = debit.id AND paid.max_date <= %(to)s
+                        ), 0)), 0)
+                   FROM debit
+                  WHERE debit.date <= %(to)s AND debit.date_maturity > %(to)s),
+                (SELECT COALESCE(SUM(debit.balance - COALESCE((
+                        SELECT SUM(paid.amount) FROM paid
+                         WHERE paid.line_id = debit.id AND paid.max_date < %(from)s
+                        ), 0)), 0)
+                   FROM debit
+                  WHERE debit.date < %(from)s AND debit.date_maturity < %(from)s),
+                (SELECT COALESCE(SUM(paid.amount), 0)
+                   FROM paid JOIN debit ON debit.id = paid.line_id
+                  WHERE debit.date < %(from)s AND debit.date_maturity < %(from)s
+                    AND paid.max_date BETWEEN %(from)s AND %(to)s),
+                (SELECT COALESCE(SUM(paid.amount), 0)
+                   FROM paid JOIN debit ON debit.id = paid.line_id
+                  WHERE paid.max_date > debit.date_maturity
+                    AND paid.max_date BETWEEN %(from)s AND %(to)s)
+            """,
+            company=self.id,
+            **{"from": date_from, "to": date_to},
+        )
+        (
+            start_balance,
+            end_balance,
+            end_current,
+            overdue_at_start,
+            recovered_overdue,
+            paid_late,
+        ) = (float(value) for value in self.env.execute_query(query)[0])
+        sales = self._get_credit_collection_kpis(date_from, date_to)["sales"]
+        costs = sum(
+            self.env["credit.collection.event"]
+            .search(
+                [
+                    ("company_id", "=", self.id),
+                    ("date", ">=", date_from),
+                    ("date", "<=", date_to),
+                ]
+            )
+            .mapped("cost")
+        )
+        cei_base = start_balance + sales - end_current
+        return {
+            "cei": round((start_balance + sales - end_balance) / cei_base * 100, 2)
+            if cei_base
+            else None,
+            "recovery_rate": round(recovered_overdue / overdue_at_start * 100, 2)
+            if overdue_at_start
+            else None,
+            "overdue_at_start": overdue_at_start,
+            "recovered": recovered_overdue,
+            "paid_late": paid_late,
+            "costs": self.currency_id.round(costs),
+            "cost_per_recovered": round(costs / paid_late * 100, 4)
+            if paid_late
+            else None,
+        }
+
+    def _get_credit_collection_overdue_breakdown(self, on_date):
+        """Overdue receivables on ``on_date`` (their residual now), by level and
+        by age: ({level or False: (invoices, amount)}, {bucket: amount})."""
+        self.ensure_one()
+        lines = self.env["account.move.line"].search(
+            [
+                ("company_id", "=", self.id),
+                ("parent_state", "=", "posted"),
+                ("account_type", "=", "asset_receivable"),
+                ("reconciled", "=", False),
+                ("balance", ">", 0),
+                ("date_maturity", "<", on_date),
+            ]
+        )
+        by_level = {}
+        for level, level_lines in lines.grouped("credit_collection_level_id").items():
+            by_level[level] = (
+                len(level_lines.move_id),
+                self.currency_id.round(sum(level_lines.mapped("amount_residual"))),
+            )
+        buckets = dict.fromkeys(AGE_BUCKETS, 0.0)
+        for line in lines:
+            days = (on_date - line.date_maturity).days
+            bucket = next(
+                b for b, (low, high) in AGE_BUCKETS.items() if low <= days <= high
+            )
+            buckets[bucket] = self.currency_id.round(
+                buckets[bucket] + line.amount_residual
+            )
+        return by_level, buckets
 
     def _get_credit_collection_interest_rate_of(self):
         """A function (first day of a half-year) -> the company country's

@@ -5,3 +5,4 @@ from . import credit_collection_interest_claim
 from . import credit_collection_write_off
 from . import credit_collection_review
 from . import credit_collection_cost
+from . import credit_collection_dashboard
