@@ -250,6 +250,27 @@ class CreditCollectionEvent(models.Model):
         ).report_action(letters)
 
     # === BUSINESS METHODS === #
+    def _get_interest_by_currency(self):
+        """Late-payment interest accrued on the listed invoices to the event's
+        date and not yet claimed, per currency (empty when it cannot be computed:
+        no rate for a half-year, or no country)."""
+        self.ensure_one()
+        interest = defaultdict(float)
+        for move in self.invoice_ids.filtered(
+            lambda m: (
+                not (
+                    m.credit_collection_is_fee or m.credit_collection_is_interest_claim
+                )
+            )
+        ):
+            try:
+                amount = move._get_credit_collection_interest(self.date)
+            except UserError:
+                return {}
+            if amount:
+                interest[move.currency_id] += amount
+        return dict(interest)
+
     def _get_totals_by_currency(self):
         """Residual of the listed installments, per currency (line currency)."""
         self.ensure_one()

@@ -153,7 +153,36 @@ class ResPartner(models.Model):
         sanitize=False,
     )
 
+    credit_collection_cost_total = fields.Monetary(
+        string="Collection Cost",
+        currency_field="credit_collection_currency_id",
+        compute="_compute_credit_collection_cost_total",
+        help="What collecting this customer's invoices has cost so far, in the "
+        "current company's currency.",
+    )
+    credit_collection_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_credit_collection_cost_total"
+    )
+
     # === COMPUTE METHODS === #
+    def _compute_credit_collection_cost_total(self):
+        company = self.env.company
+        totals = dict(
+            self.env["credit.collection.cost.share"]._read_group(
+                [
+                    ("company_id", "=", company.id),
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                ],
+                ["partner_id"],
+                ["amount:sum"],
+            )
+        )
+        for partner in self:
+            partner.credit_collection_cost_total = totals.get(
+                partner.commercial_partner_id, 0.0
+            )
+            partner.credit_collection_currency_id = company.currency_id
+
     def _compute_credit_collection_plan_count(self):
         counts = dict(
             self.env["credit.collection.plan"]._read_group(

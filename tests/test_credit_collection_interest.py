@@ -150,3 +150,12 @@ class TestCreditCollectionInterest(CreditCollectionCommon):
             [total_interest([p]) for p in periods], [Decimal("0.03"), Decimal("0.03")]
         )
         self.assertEqual(total_interest(periods), Decimal("0.05"))
+
+    def test_interest_accrued_on_a_reminder(self):
+        invoice = self.create_invoice(self.customer, 10000.0, "2024-03-31")
+        event = invoice._log_credit_collection_event("note", "Call", date="2024-05-30")
+        self.assertEqual(
+            event._get_interest_by_currency(), {invoice.currency_id: 205.48}
+        )
+        late = invoice._log_credit_collection_event("note", "Call", date="2026-01-10")
+        self.assertEqual(late._get_interest_by_currency(), {}, "no 2026 rate shipped")
