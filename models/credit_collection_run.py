@@ -641,6 +641,8 @@ class CreditCollectionRun(models.Model):
                 * policy.guard_margin_percent
                 / 100
             )
+        if not limits:  # a margin limit only, on an invoice with no margin known
+            return ""
         limit = currency.round(min(limits))
         if currency.compare_amounts(spent + estimate, limit) <= 0:
             return ""
