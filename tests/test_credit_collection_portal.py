@@ -507,3 +507,63 @@ class TestCreditCollectionPortalActions(CreditCollectionPortalCommon, HttpCase):
                 lambda m: "Accepted on the customer portal" in (m.body or "")
             )
         )
+
+
+@tagged("post_install", "-at_install")
+class TestCreditCollectionPortalTours(CreditCollectionPortalCommon, HttpCase):
+    """The customer's clicks, in Chromium."""
+
+    def test_tour_ask_for_a_plan_and_accept_it(self):
+        self.start_tour(
+            "/my/collection", "credit_collection_portal_plan", login="rossi_portal"
+        )
+        plan = self.env["credit.collection.plan"].search(
+            [("partner_id", "=", self.customer.id)]
+        )
+        self.assertRecordValues(
+            plan,
+            [
+                {
+                    "state": "active",
+                    "customer_requested": True,
+                    "accepted_name": "Mario Rossi",
+                    "accepted_partner_id": self.contact.id,
+                    "financed_amount": 500.0,
+                }
+            ],
+        )
+        self.assertEqual(plan.invoice_ids, self.old | self.recent)
+        self.assertEqual(len(plan.line_ids), self.template.installment_count)
+        self.assertEqual(
+            (self.old | self.recent).credit_collection_plan_id, plan, "out of dunning"
+        )
+
+    def test_tour_pay_the_next_installment_with_the_demo_provider(self):
+        demo_module = self.env["ir.module.module"]._get("payment_demo")
+        if demo_module.state != "installed":
+            self.skipTest("Odoo's payment_demo module is not installed (scripts/test)")
+        self.env.ref("payment.payment_provider_demo").sudo().copy(
+            {
+                "company_id": self.company.id,
+                "state": "test",
+                "is_published": True,
+                "journal_id": self.bank_journal.id,
+            }
+        )
+        plan = self.make_active_plan(self.old | self.recent)
+        first, second = plan.line_ids.sorted("due_date")
+        self.start_tour(
+            "/my/collection",
+            "credit_collection_portal_pay_installment",
+            login="rossi_portal",
+        )
+        transaction = self.env["payment.transaction"].search(
+            [("provider_code", "=", "demo")]
+        )
+        self.assertEqual(transaction.state, "done")
+        self.assertEqual(transaction.amount, 250.0)
+        self.assertEqual(transaction.invoice_ids, self.old | self.recent)
+        self.assertEqual(transaction.payment_id.amount, 250.0)
+        self.assertEqual((first.state, second.state), ("paid", "open"))
+        self.assertEqual(self.old.amount_residual, 50.0, "oldest due paid first")
+        self.assertEqual(plan.next_amount, 250.0)
