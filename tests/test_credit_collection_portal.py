@@ -266,6 +266,22 @@ class TestCreditCollectionPortalAccess(CreditCollectionPortalCommon, HttpCase):
         self.assertIn("444.00", page_b)
         self.assertNotIn("300.00", page_b)
 
+    def test_page_in_the_customers_language(self):
+        self.env["res.lang"]._activate_lang("it_IT")
+        self.env["ir.module.module"]._load_module_terms(
+            ["account_credit_collection"], ["it_IT"], overwrite=True
+        )
+        self.customer.lang = "it_IT"
+        page = self.get("/my/collection" + self.token_query()).text
+        self.assertIn("Importi dovuti", page)
+        self.assertIn("Paga tutto lo scaduto", page)
+        self.assertNotIn("Pay all overdue", page)
+        # an English customer reads English
+        page = self.get(
+            "/my/collection" + self.token_query(partner=self.other_customer)
+        ).text
+        self.assertIn("Pay all overdue", page)
+
     def test_forms_need_the_csrf_token(self):
         self.authenticate("rossi_portal", "rossi_portal")
         response = self.url_open(
