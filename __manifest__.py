@@ -56,10 +56,16 @@
         "views/credit_collection_cost_share_views.xml",
         "views/res_config_settings_views.xml",
         "views/credit_collection_payment_templates.xml",
+        "views/credit_collection_portal_templates.xml",
         "views/account_credit_collection_menus.xml",
     ],
     "demo": [
         "demo/credit_collection_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "account_credit_collection/static/tests/tours/*.js",
+        ],
+    },
     "post_init_hook": "post_init_hook",
 }

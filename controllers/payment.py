@@ -79,10 +79,19 @@ class CreditCollectionPaymentPortal(account_payment.PaymentPortal):
         payment_request = payable_sudo._get_credit_collection_payment_request()
         partner, currency = payment_request["partner"], payment_request["currency"]
         amount = self._cast_as_float(kwargs.get("amount"))
+        # Odoo's payment page signs the amount for the logged-in user's partner
+        token_partners = partner | (
+            request.env.user.partner_id
+            if not request.env.user._is_public()
+            else partner.browse()
+        )
         if not self._credit_collection_amount_matches(
             payment_request, amount
-        ) or not payment_utils.check_access_token(
-            access_token, partner.id, amount, currency.id
+        ) or not any(
+            payment_utils.check_access_token(
+                access_token, token_partner.id, amount, currency.id
+            )
+            for token_partner in token_partners
         ):
             raise ValidationError(
                 request.env._(

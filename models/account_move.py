@@ -765,6 +765,104 @@ class AccountMove(models.Model):
             ),
         )
 
+    # === BUSINESS METHODS: customer portal === #
+    def _get_credit_collection_days_overdue(self, today):
+        """Days since the oldest open installment fell due (0 when none has)."""
+        self.ensure_one()
+        due = self._get_credit_collection_next_due_date()
+        return max((today - due).days, 0) if due else 0
+
+    def _is_credit_collection_disputed(self):
+        self.ensure_one()
+        return (
+            self.credit_collection_blocked
+            and self.credit_collection_block_reason == "dispute"
+        )
+
+    def _has_credit_collection_pending_promise(self, today):
+        self.ensure_one()
+        return bool(
+            self.credit_collection_promise_date
+            and self.credit_collection_promise_date >= today
+        )
+
+    def _can_request_credit_collection_plan(self, today):
+        """An overdue open invoice, not in dispute and in no live plan."""
+        self.ensure_one()
+        return (
+            self.move_type == "out_invoice"
+            and self.state == "posted"
+            and self.currency_id.compare_amounts(self.amount_residual, 0.0) > 0
+            and self._get_credit_collection_days_overdue(today) > 0
+            and not self._is_credit_collection_disputed()
+            and not self._get_credit_collection_live_plan()
+        )
+
+    def _check_credit_collection_portal_action(self):
+        """The customer may promise or dispute an open invoice no plan covers."""
+        self.ensure_one()
+        self._check_credit_collection_invoices()
+        if self.currency_id.compare_amounts(self.amount_residual, 0.0) <= 0:
+            raise UserError(
+                self.env._("Invoice %(invoice)s is paid.", invoice=self.name)
+            )
+        plan = self._get_credit_collection_live_plan()
+        if plan:
+            raise UserError(
+                self.env._(
+                    "Invoice %(invoice)s is in installment plan %(plan)s: pay its "
+                    "installments.",
+                    invoice=self.name,
+                    plan=plan.name,
+                )
+            )
+        if self._is_credit_collection_disputed():
+            raise UserError(
+                self.env._("Invoice %(invoice)s is in dispute.", invoice=self.name)
+            )
+
+    def _promise_credit_collection_from_portal(self, partner, promise_date, amount):
+        """The customer promises on the portal: reminders pause until the date."""
+        self.ensure_one()
+        self._check_credit_collection_portal_action()
+        if self._has_credit_collection_pending_promise(fields.Date.context_today(self)):
+            raise UserError(
+                self.env._(
+                    "You already promised to pay invoice %(invoice)s by %(date)s.",
+                    invoice=self.name,
+                    date=format_date(self.env, self.credit_collection_promise_date),
+                )
+            )
+        events = self.with_context(
+            credit_collection_portal=True
+        )._register_credit_collection_promise(promise_date, amount)
+        self._post_credit_collection_portal_note(partner, events.note)
+        return events
+
+    def _dispute_credit_collection_from_portal(self, partner, reason):
+        """The customer disputes on the portal: no reminders, a task for the
+        collection responsible."""
+        self.ensure_one()
+        self._check_credit_collection_portal_action()
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(self.env._("Tell us why you dispute the invoice."))
+        events = self.with_context(
+            credit_collection_portal=True
+        )._set_credit_collection_dispute(reason)
+        self._post_credit_collection_portal_note(partner, events.note)
+        return events
+
+    def _post_credit_collection_portal_note(self, partner, note):
+        """What the customer did on the portal, in the invoices' chatter."""
+        for move in self:
+            move.message_post(
+                body=self.env._("On the customer portal: %(note)s", note=note),
+                author_id=partner.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+
     def _is_credit_collection_promise_kept(self):
         self.ensure_one()
         paid_since = self.credit_collection_promise_residual - self.amount_residual

@@ -13,6 +13,7 @@ REMINDER_CHANNELS = ("email", "sms", "letter", "phone")
 PLAN_ACTIONS = [
     ("proposed", "Proposed"),
     ("draft", "Back to draft"),
+    ("requested", "Requested by the customer"),
     ("accepted", "Accepted"),
     ("activated", "Started"),
     ("reminder", "Reminder before due date"),
@@ -91,6 +92,7 @@ class CreditCollectionEvent(models.Model):
             ("cost", "Other cost"),
             ("write_off", "Write-off"),
             ("note", "Note"),
+            ("portal", "Customer portal"),
         ],
         required=True,
         readonly=True,
@@ -103,6 +105,12 @@ class CreditCollectionEvent(models.Model):
         readonly=True,
     )
     reason = fields.Char(readonly=True, help="Why the action failed or was skipped.")
+    from_portal = fields.Boolean(
+        string="By the Customer on the Portal",
+        readonly=True,
+        default=lambda self: bool(self.env.context.get("credit_collection_portal")),
+        help="The customer did this itself on the customer portal.",
+    )
     note = fields.Text()
     user_id = fields.Many2one(
         "res.users", string="Done By", default=lambda self: self.env.user, readonly=True
@@ -359,6 +367,62 @@ class CreditCollectionEvent(models.Model):
     def _get_credit_collection_reference_data(self):
         self.ensure_one()
         return f"CC{self.id}"
+
+    def _get_credit_collection_portal_url(self):
+        """The customer's collection page, as the reminder links it."""
+        self.ensure_one()
+        return self.partner_id.commercial_partner_id._get_credit_collection_portal_url(
+            self.company_id
+        )
+
+    @api.model
+    def _start_portal_payment(self, partner, lines=None, plan_line=None):
+        """The customer pays on the portal: an event that pays the overdue
+        installments ``lines`` (or the installment ``plan_line`` of a plan) through
+        its short link, noted in the chatter of what it pays."""
+        plan = plan_line.plan_id if plan_line else self.env["credit.collection.plan"]
+        invoices = plan._get_moves() if plan else lines.move_id
+        company = plan.company_id if plan else lines.company_id
+        if not invoices or len(company) != 1:
+            raise UserError(self.env._("There is nothing to pay here."))
+        payment_request = (
+            plan_line._get_credit_collection_payment_request() if plan_line else None
+        )
+        currency = payment_request["currency"] if plan_line else lines.currency_id
+        amount = (
+            payment_request["amount"]
+            if plan_line
+            else sum(lines.mapped("amount_residual_currency"))
+        )
+        if len(currency) != 1 or currency.compare_amounts(amount, 0.0) <= 0:
+            raise UserError(self.env._("There is nothing to pay here."))
+        note = self.env._(
+            "Payment of %(amount)s started on the customer portal (%(what)s).",
+            amount=currency.format(amount),
+            what=f"{plan.name}, {plan_line.name}"
+            if plan_line
+            else ", ".join(lines.move_id.mapped("name")),
+        )
+        event = self.with_context(credit_collection_portal=True).create(
+            {
+                "company_id": company.id,
+                "partner_id": partner.commercial_partner_id.id,
+                "channel": "portal",
+                "note": note,
+                "invoice_ids": [Command.set(invoices.ids)],
+                "line_ids": [Command.set(lines.ids if lines else [])],
+                "plan_id": plan.id,
+                "plan_line_id": plan_line.id if plan_line else False,
+            }
+        )
+        for record in plan or invoices:
+            record.message_post(
+                body=note,
+                author_id=partner.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+        return event
 
     @api.model
     def _get_by_short_code(self, code):

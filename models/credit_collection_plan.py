@@ -234,6 +234,14 @@ class CreditCollectionPlan(models.Model):
     )
     accepted_date = fields.Datetime(string="Accepted On", readonly=True, copy=False)
     accepted_ip = fields.Char(string="Accepted From IP", readonly=True, copy=False)
+    customer_requested = fields.Boolean(
+        string="Requested on the Portal",
+        readonly=True,
+        copy=False,
+        help="The customer asked for this plan on the customer portal and accepted "
+        "its terms; a draft one waits for a collection manager's approval "
+        "(Confirm).",
+    )
     event_ids = fields.One2many("credit.collection.event", "plan_id", readonly=True)
     event_count = fields.Integer(compute="_compute_event_count")
     invoice_count = fields.Integer(compute="_compute_invoice_count")
@@ -744,6 +752,11 @@ class CreditCollectionPlan(models.Model):
     # === BUSINESS METHODS: life cycle === #
     def _check_can_start(self):
         """Everything a plan needs before the customer is bound by it."""
+        self._check_startable()
+        self._check_eligibility()
+
+    def _check_startable(self):
+        """The plan is sound (invoices, dates, amounts), whoever may grant it."""
         self.ensure_one()
         self._check_invoices()
         if self.state != "draft":
@@ -775,7 +788,6 @@ class CreditCollectionPlan(models.Model):
                     total=currency.format(self.total_amount),
                 )
             )
-        self._check_eligibility()
 
     def _check_invoices(self):
         self.ensure_one()
@@ -828,13 +840,19 @@ class CreditCollectionPlan(models.Model):
             "account_credit_collection.group_credit_collection_manager"
         ):
             return
+        issue = self._get_eligibility_issue()
+        if issue:
+            raise UserError(issue)
+
+    def _get_eligibility_issue(self):
+        """Why the plan needs a collection manager (a message), or None when a
+        collection user, or the customer on the portal, may start it alone."""
+        self.ensure_one()
         template = self.template_id
         if not template:
-            raise UserError(
-                self.env._(
-                    "Choose a plan template: plans on other terms need a collection "
-                    "manager."
-                )
+            return self.env._(
+                "Choose a plan template: plans on other terms need a collection "
+                "manager."
             )
         company_currency = self.company_id.currency_id
         financed = self.currency_id._convert(
@@ -847,22 +865,18 @@ class CreditCollectionPlan(models.Model):
             template.max_amount
             and company_currency.compare_amounts(financed, template.max_amount) > 0
         ):
-            raise UserError(
-                self.env._(
-                    "Template %(template)s finances at most %(max)s: a collection "
-                    "manager must approve this plan.",
-                    template=template.name,
-                    max=company_currency.format(template.max_amount),
-                )
+            return self.env._(
+                "Template %(template)s finances at most %(max)s: a collection "
+                "manager must approve this plan.",
+                template=template.name,
+                max=company_currency.format(template.max_amount),
             )
         if self.installment_count > template.installment_count:
-            raise UserError(
-                self.env._(
-                    "Template %(template)s allows at most %(count)s installments: a "
-                    "collection manager must approve more.",
-                    template=template.name,
-                    count=template.installment_count,
-                )
+            return self.env._(
+                "Template %(template)s allows at most %(count)s installments: a "
+                "collection manager must approve more.",
+                template=template.name,
+                count=template.installment_count,
             )
         access = template._get_grade_access(self.partner_id)
         if access != "self":
@@ -884,21 +898,22 @@ class CreditCollectionPlan(models.Model):
                     grade=grade,
                 )
             )
-            raise UserError(message)
-        self._check_template_terms()
+            return message
+        issue = self._get_template_terms_issue()
+        if issue:
+            return issue
         breach = self._get_recent_breach()
         if breach:
-            raise UserError(
-                self.env._(
-                    "%(customer)s breached plan %(plan)s on %(date)s: only a "
-                    "collection manager can grant it a new plan within a year.",
-                    customer=self.partner_id.display_name,
-                    plan=breach.name,
-                    date=format_date(self.env, breach.breach_date),
-                )
+            return self.env._(
+                "%(customer)s breached plan %(plan)s on %(date)s: only a "
+                "collection manager can grant it a new plan within a year.",
+                customer=self.partner_id.display_name,
+                plan=breach.name,
+                date=format_date(self.env, breach.breach_date),
             )
+        return None
 
-    def _check_template_terms(self):
+    def _get_template_terms_issue(self):
         """A collection user may ask for less (fewer installments, a larger down
         payment, an earlier first due date), never for other terms."""
         self.ensure_one()
@@ -927,17 +942,16 @@ class CreditCollectionPlan(models.Model):
         if self.currency_id.compare_amounts(self.down_payment_amount, minimum_down) < 0:
             changed.append("down_payment_amount")
         if changed:
-            raise UserError(
-                self.env._(
-                    "These terms differ from template %(template)s: %(fields)s. A "
-                    "collection manager must approve other terms.",
-                    template=template.name,
-                    fields=", ".join(
-                        self._fields[fname].get_description(self.env)["string"]
-                        for fname in changed
-                    ),
-                )
+            return self.env._(
+                "These terms differ from template %(template)s: %(fields)s. A "
+                "collection manager must approve other terms.",
+                template=template.name,
+                fields=", ".join(
+                    self._fields[fname].get_description(self.env)["string"]
+                    for fname in changed
+                ),
             )
+        return None
 
     def _get_recent_breach(self):
         self.ensure_one()
@@ -992,6 +1006,21 @@ class CreditCollectionPlan(models.Model):
                     "Plan %(plan)s is no longer open for acceptance.", plan=self.name
                 )
             )
+        self._record_customer_acceptance(partner, signed_name, ip_address)
+        self._log_event(
+            "accepted",
+            self.env._(
+                "Accepted by %(name)s (%(partner)s) from %(ip)s.",
+                name=self.accepted_name,
+                partner=partner.display_name,
+                ip=ip_address or "-",
+            ),
+        )
+        self._activate()
+        return True
+
+    def _record_customer_acceptance(self, partner, signed_name, ip_address):
+        self.ensure_one()
         if partner.commercial_partner_id != self.partner_id:
             raise UserError(self.env._("Only the customer of the plan can accept it."))
         if not (signed_name or "").strip():
@@ -1004,17 +1033,132 @@ class CreditCollectionPlan(models.Model):
                 "accepted_ip": ip_address,
             }
         )
-        self._log_event(
-            "accepted",
+
+    # === BUSINESS METHODS: asked for by the customer === #
+    @api.model
+    def _request_by_customer(
+        self, partner, template, invoices, signed_name, ip_address
+    ):
+        """A plan the customer asks for (on the portal) on a template's terms,
+        accepted under a typed name: it starts at once when a collection user could
+        grant it alone; otherwise it stays a draft that a collection manager
+        approves (Confirm) and is told about."""
+        self._check_customer_request(partner, template, invoices)
+        plan = self.create(
+            self._prepare_customer_request_vals(partner, template, invoices)
+        )
+        plan._check_startable()
+        plan._record_customer_acceptance(partner, signed_name, ip_address)
+        plan.customer_requested = True
+        issue = plan._get_eligibility_issue()
+        plan._log_event(
+            "requested",
             self.env._(
-                "Accepted by %(name)s (%(partner)s) from %(ip)s.",
-                name=self.accepted_name,
+                "Requested and accepted by %(name)s (%(partner)s) from %(ip)s: "
+                "%(schedule)s",
+                name=plan.accepted_name,
                 partner=partner.display_name,
                 ip=ip_address or "-",
+                schedule=plan._get_schedule_summary(),
             ),
         )
-        self._activate()
-        return True
+        if issue:
+            plan._notify_approval_needed(issue)
+        else:
+            plan._start()
+            plan._activate()
+        return plan
+
+    @api.model
+    def _prepare_customer_request_vals(self, partner, template, invoices):
+        customer = partner.commercial_partner_id
+        company = template.company_id
+        responsible = (
+            customer.with_company(company).credit_collection_user_id
+            or customer._get_credit_collection_policy(company).user_id
+        )
+        return {
+            "partner_id": customer.id,
+            "company_id": company.id,
+            "template_id": template.id,
+            "invoice_ids": [fields.Command.set(invoices.ids)],
+            "user_id": responsible.id,
+        }
+
+    @api.model
+    def _check_customer_request(self, partner, template, invoices):
+        """A customer asks for a template it is offered, over its own overdue
+        invoices of the template's company that no plan covers or waits for."""
+        customer = partner.commercial_partner_id
+        company = template.company_id
+        offered = self.env["credit.collection.plan.template"]._get_offered_templates(
+            customer, company
+        )
+        if template not in offered:
+            raise UserError(self.env._("This plan is not offered to you."))
+        if not invoices:
+            raise UserError(
+                self.env._("Choose the overdue invoices the plan should cover.")
+            )
+        today = fields.Date.context_today(self)
+        wrong = invoices.filtered(
+            lambda m: (
+                m.commercial_partner_id != customer
+                or m.company_id != company
+                or not m._can_request_credit_collection_plan(today)
+            )
+        )
+        if wrong or self._get_pending_customer_requests(invoices):
+            raise UserError(
+                self.env._(
+                    "A plan can be asked for overdue invoices that are not in "
+                    "dispute, in a plan or waiting for one: %(invoices)s.",
+                    invoices=", ".join((wrong or invoices).mapped("name")),
+                )
+            )
+
+    @api.model
+    def _get_pending_customer_requests(self, invoices):
+        """Plans the customer asked for over ``invoices`` that wait for approval."""
+        return self.search(
+            [
+                ("state", "=", "draft"),
+                ("customer_requested", "=", True),
+                ("invoice_ids", "in", invoices.ids),
+            ]
+        )
+
+    def _notify_approval_needed(self, issue):
+        """The plan's collection manager (the responsible when it is one, else a
+        manager of the company) gets a task to approve it; all are told."""
+        self.ensure_one()
+        managers = self.env.ref(
+            "account_credit_collection.group_credit_collection_manager"
+        ).users.filtered(
+            lambda u: u._is_internal() and self.company_id in u.company_ids
+        )
+        assignee = (
+            self.user_id
+            if self.user_id in managers
+            else managers[:1] or self.env.ref("base.user_admin")
+        )
+        summary = self.env._(
+            "Approve installment plan %(plan)s asked for by %(customer)s",
+            plan=self.name,
+            customer=self.partner_id.display_name,
+        )
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=summary,
+            note=issue,
+            user_id=assignee.id,
+        )
+        self.message_post(
+            body=self.env._("%(summary)s: %(issue)s", summary=summary, issue=issue),
+            partner_ids=managers.partner_id.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
 
     def _create_fee_invoice(self):
         """The interest and the fee become a real receivable of the plan."""

@@ -4,16 +4,30 @@ from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
+from werkzeug.urls import url_encode
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL, consteq, split_every
+from odoo.tools.misc import hmac
 
 from odoo.addons.phone_validation.tools import phone_validation
 
 from ..tools.credit_score import PaymentHistory, compute_score
 
 SCORE_BATCH_SIZE = 1000
+PORTAL_TOKEN_SCOPE = "account_credit_collection.portal"
+PORTAL_SIGNATURE_LENGTH = 24
+# the history a customer sees on the portal (no internal tasks or notes)
+PORTAL_EVENT_CHANNELS = (
+    "email",
+    "sms",
+    "letter",
+    "promise",
+    "dispute",
+    "plan",
+    "portal",
+)
 EMPTY_FIGURES = {
     "paid_count": 0,
     "late_count": 0,
@@ -409,6 +423,130 @@ class ResPartner(models.Model):
         except UserError as error:
             return recipient, raw, str(error)
         return recipient, number, False
+
+    # --- customer portal --- #
+    def _get_credit_collection_portal_token(self, company):
+        """The access token of the customer's collection page in ``company`` (the
+        link of its reminders): its ids and an HMAC of them with the database
+        secret, so that it cannot be guessed or moved to another customer."""
+        self.ensure_one()
+        signature = hmac(self.env(su=True), PORTAL_TOKEN_SCOPE, (self.id, company.id))
+        return f"{self.id}-{company.id}-{signature[:PORTAL_SIGNATURE_LENGTH]}"
+
+    @api.model
+    def _get_by_credit_collection_portal_token(self, token):
+        """(customer, company) a portal token opens, or two empty recordsets."""
+        empty = (self.browse(), self.env["res.company"].browse())
+        parts = (token or "").split("-")
+        if len(parts) != 3 or not (parts[0].isdigit() and parts[1].isdigit()):
+            return empty
+        partner = self.browse(int(parts[0])).exists()
+        company = self.env["res.company"].browse(int(parts[1])).exists()
+        if (
+            not (partner and company)
+            or partner != partner.commercial_partner_id
+            or not consteq(token, partner._get_credit_collection_portal_token(company))
+        ):
+            return empty
+        return partner, company
+
+    def _get_credit_collection_portal_url(self, company):
+        """The customer's collection page, opened by its token (no login)."""
+        self.ensure_one()
+        customer = self.commercial_partner_id
+        query = url_encode(
+            {"access_token": customer._get_credit_collection_portal_token(company)}
+        )
+        return f"{customer.get_base_url()}/my/collection?{query}"
+
+    def _get_credit_collection_portal_invoices(self, companies):
+        """The customer's open invoices in ``companies``, oldest due first."""
+        self.ensure_one()
+        return self.env["account.move"].search(
+            [
+                ("commercial_partner_id", "=", self.id),
+                ("company_id", "in", companies.ids),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+            ],
+            order="invoice_date_due, id",
+        )
+
+    def _get_credit_collection_portal_plans(self, companies):
+        """The plans a customer follows: proposed, active, or waiting for approval."""
+        self.ensure_one()
+        return self.env["credit.collection.plan"].search(
+            [
+                ("partner_id", "=", self.id),
+                ("company_id", "in", companies.ids),
+                "|",
+                ("state", "in", ("proposed", "active")),
+                "&",
+                ("state", "=", "draft"),
+                ("customer_requested", "=", True),
+            ],
+            order="id desc",
+        )
+
+    def _get_credit_collection_portal_events(self, companies, limit=50):
+        self.ensure_one()
+        return self.env["credit.collection.event"].search(
+            [
+                ("partner_id", "=", self.id),
+                ("company_id", "in", companies.ids),
+                ("channel", "in", PORTAL_EVENT_CHANNELS),
+                ("state", "=", "done"),
+            ],
+            limit=limit,
+        )
+
+    def _get_credit_collection_portal_overdue_lines(self, companies, today):
+        """The overdue installments a customer pays with "Pay all overdue": not in
+        dispute nor in a plan, oldest due first."""
+        self.ensure_one()
+        invoices = self._get_credit_collection_portal_invoices(companies).filtered(
+            lambda m: (
+                not m._is_credit_collection_disputed()
+                and not m._get_credit_collection_live_plan()
+            )
+        )
+        return (
+            invoices.line_ids.filtered(
+                lambda line: (
+                    line.account_type == "asset_receivable"
+                    and not line.reconciled
+                    and line.date_maturity
+                    and line.date_maturity < today
+                    and line.currency_id.compare_amounts(
+                        line.amount_residual_currency, 0.0
+                    )
+                    > 0
+                )
+            )
+        ).sorted(lambda line: (line.date_maturity, line.id))
+
+    def _get_credit_collection_portal_totals(self, invoices, overdue_lines):
+        """[{company, currency, due, overdue}] of the customer's open invoices."""
+        self.ensure_one()
+        totals = {}
+        for invoice in invoices:
+            key = (invoice.company_id, invoice.currency_id)
+            totals.setdefault(key, {"due": 0.0, "overdue": 0.0})
+            totals[key]["due"] += invoice.amount_residual
+        for line in overdue_lines:
+            key = (line.company_id, line.currency_id)
+            totals.setdefault(key, {"due": 0.0, "overdue": 0.0})
+            totals[key]["overdue"] += line.amount_residual_currency
+        return [
+            {
+                "company": company,
+                "currency": currency,
+                "due": currency.round(amounts["due"]),
+                "overdue": currency.round(amounts["overdue"]),
+            }
+            for (company, currency), amounts in totals.items()
+        ]
 
     # --- payment score --- #
     def _get_credit_collection_history(self):

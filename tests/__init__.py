@@ -8,3 +8,4 @@ from . import test_credit_collection_i18n
 from . import test_credit_collection_link
 from . import test_credit_collection_batch
 from . import test_credit_collection_score
+from . import test_credit_collection_portal
