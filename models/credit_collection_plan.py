@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
+from werkzeug.urls import url_encode
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -737,6 +738,20 @@ class CreditCollectionPlan(models.Model):
         if len(lines) > limit:
             summary += " " + self.env._("and %(count)s more", count=len(lines) - limit)
         return summary
+
+    def _get_portal_url(self):
+        """The plan's page on the customer's portal, opened by the customer's
+        token (no login): where the customer accepts a proposed plan."""
+        self.ensure_one()
+        customer = self.partner_id.commercial_partner_id
+        query = url_encode(
+            {
+                "access_token": customer._get_credit_collection_portal_token(
+                    self.company_id
+                )
+            }
+        )
+        return f"{self.get_base_url()}/my/collection/plan/{self.id}?{query}"
 
     def _get_moves(self):
         """Every invoice the plan covers, the interest and fee invoice included."""

@@ -497,6 +497,16 @@ class TestCreditCollectionPortalActions(CreditCollectionPortalCommon, HttpCase):
     def test_accept_a_proposed_plan(self):
         plan = self.make_active_plan(self.old, propose=True)
         self.assertEqual(plan.state, "proposed")
+        # the proposal email leads to the plan's page, without an account
+        proposal = self.env["mail.mail"].search(
+            [("model", "=", plan._name), ("res_id", "=", plan.id)]
+        )
+        url = plan._get_portal_url()
+        self.assertIn(f"/my/collection/plan/{plan.id}?access_token=", url)
+        self.assertIn(url.replace("&", "&amp;"), proposal.body_html)
+        page = self.url_open(url[len(plan.get_base_url()) :])
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(plan.name, page.text)
         query = self.token_query()
         response = self.submit(f"/my/collection/plan/{plan.id}", {}, query=query)
         self.assertIn("Type your name", response.text)
