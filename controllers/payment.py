@@ -170,6 +170,7 @@ class CreditCollectionPaymentPortal(account_payment.PaymentPortal):
                     "amount": 0.0 if nothing_due else payment_request["amount"],
                     "currency": currency,
                     "payment_url": f"/cc/{link}",
+                    "status": status,
                 },
             )
         return request.redirect(

@@ -21,3 +21,4 @@ from . import account_partial_reconcile
 from . import res_partner_bank
 from . import credit_collection_interest_rate
 from . import credit_collection_cost_share
+from . import ir_module_module

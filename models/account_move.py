@@ -435,7 +435,11 @@ class AccountMove(models.Model):
 
     def _claim_credit_collection_interest_of_customer(self, date_to, with_compensation):
         line_vals_list, claimed = [], self.browse()
-        for invoice in self.sorted(lambda m: (m.invoice_date_due, m.name)):
+        # the lines speak the customer's language
+        customer_lang = self.commercial_partner_id.lang or self.env.lang
+        for invoice in self.with_context(lang=customer_lang).sorted(
+            lambda m: (m.invoice_date_due, m.name)
+        ):
             line_vals = invoice._prepare_credit_collection_interest_line_vals(
                 date_to, with_compensation
             )

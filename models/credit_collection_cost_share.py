@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
+from .credit_collection_event import CHANNELS
+
 
 class CreditCollectionCostShare(models.Model):
     """The part of a collection action's cost borne by one invoice: an action on
@@ -18,13 +20,13 @@ class CreditCollectionCostShare(models.Model):
     move_id = fields.Many2one(
         "account.move", string="Invoice", required=True, index=True, ondelete="cascade"
     )
-    company_id = fields.Many2one(related="event_id.company_id", store=True, index=True)
-    partner_id = fields.Many2one(
-        related="event_id.partner_id", string="Customer", store=True, index=True
-    )
-    date = fields.Date(related="event_id.date", store=True)
-    channel = fields.Selection(related="event_id.channel", store=True)
-    level_id = fields.Many2one(related="event_id.level_id", store=True)
+    # copied from the event when the share is made (an event keeps them): plain
+    # fields rather than stored related ones, which cost a computation per share
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", index=True)
+    date = fields.Date()
+    channel = fields.Selection(CHANNELS)
+    level_id = fields.Many2one("credit.collection.level")
     currency_id = fields.Many2one(related="company_id.currency_id")
     amount = fields.Monetary(string="Cost", currency_field="currency_id")
 

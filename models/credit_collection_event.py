@@ -10,6 +10,24 @@ from ..tools.sms_segments import count_sms_segments, to_gsm7
 from .credit_collection_plan import LIVE_STATES
 
 REMINDER_CHANNELS = ("email", "sms", "letter", "phone")
+CHANNELS = [
+    ("email", "Email"),
+    ("sms", "SMS"),
+    ("letter", "Letter"),
+    ("phone", "Phone call"),
+    ("promise", "Promise to pay"),
+    ("dispute", "Dispute"),
+    ("plan", "Installment plan"),
+    ("legal", "Legal / agency"),
+    ("fee", "Fee"),
+    ("interest", "Interest claim"),
+    ("review", "Cost review"),
+    ("cost", "Other cost"),
+    ("write_off", "Write-off"),
+    ("note", "Note"),
+    ("portal", "Customer portal"),
+]
+
 PLAN_ACTIONS = [
     ("proposed", "Proposed"),
     ("draft", "Back to draft"),
@@ -77,23 +95,7 @@ class CreditCollectionEvent(models.Model):
         ondelete="restrict",
     )
     channel = fields.Selection(
-        [
-            ("email", "Email"),
-            ("sms", "SMS"),
-            ("letter", "Letter"),
-            ("phone", "Phone call"),
-            ("promise", "Promise to pay"),
-            ("dispute", "Dispute"),
-            ("plan", "Installment plan"),
-            ("legal", "Legal / agency"),
-            ("fee", "Fee"),
-            ("interest", "Interest claim"),
-            ("review", "Cost review"),
-            ("cost", "Other cost"),
-            ("write_off", "Write-off"),
-            ("note", "Note"),
-            ("portal", "Customer portal"),
-        ],
+        CHANNELS,
         required=True,
         readonly=True,
     )
@@ -437,6 +439,7 @@ class CreditCollectionEvent(models.Model):
         With ``defer_email``, emails are only checked: the run posts the emails of
         a whole batch together (``_post_emails``), which renders them at once."""
         blacklisted = self._get_blacklisted_emails()
+        costs = defaultdict(list)
         for event in self:
             if event.channel == "email":
                 if event._check_email_recipients(blacklisted) and not defer_email:
@@ -444,7 +447,10 @@ class CreditCollectionEvent(models.Model):
             else:
                 getattr(event, f"_execute_{event.channel}")()
             if event.state == "done" or event.mail_message_id:
-                event.cost = event._get_channel_cost()
+                costs[event._get_channel_cost()].append(event.id)
+        # one write per cost, so that the costs are split over the invoices at once
+        for cost, event_ids in costs.items():
+            self.browse(event_ids).write({"cost": cost})
 
     def _split_cost(self):
         """Spread each event's cost over its invoices in proportion to their
@@ -461,7 +467,16 @@ class CreditCollectionEvent(models.Model):
                 event.currency_id,
             )
             vals_list += [
-                {"event_id": event.id, "move_id": move.id, "amount": part}
+                {
+                    "event_id": event.id,
+                    "move_id": move.id,
+                    "amount": part,
+                    "company_id": event.company_id.id,
+                    "partner_id": event.partner_id.id,
+                    "date": event.date,
+                    "channel": event.channel,
+                    "level_id": event.level_id.id,
+                }
                 for move, part in zip(moves, parts, strict=True)
             ]
         return Share.create(vals_list)

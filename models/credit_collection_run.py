@@ -808,8 +808,13 @@ class CreditCollectionRun(models.Model):
         customer of the run, a line per invoice and level never charged before."""
         for partner, decision in decisions.items():
             line_vals, charged = [], []
+            in_lang = self.with_context(lang=partner.lang or self.env.lang)
             for move, level in self._get_fee_levels(decision["moving"]).items():
-                line_vals.append(self._prepare_fee_line_vals(move, level))
+                line_vals.append(
+                    in_lang._prepare_fee_line_vals(
+                        move, level.with_context(lang=in_lang.env.lang)
+                    )
+                )
                 charged.append((move, level))
             if line_vals:
                 self._create_fee_invoice(partner, line_vals, charged)

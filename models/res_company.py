@@ -348,6 +348,62 @@ class ResCompany(models.Model):
                 templates |= template
         return templates
 
+    def _translate_default_credit_collection_names(self, langs):
+        """Name the shipped policy, its levels and the plan templates in ``langs``
+        (languages installed after them), where a record still bears its English
+        default name, untranslated."""
+        for company in self:
+            records, names_en = company._get_default_credit_collection_records()
+            for lang in set(langs) - {"en_US"}:
+                names = self.with_context(
+                    lang=lang
+                )._get_default_credit_collection_names(company)
+                for record, name_en, name in zip(records, names_en, names, strict=True):
+                    if (
+                        record
+                        and record.with_context(lang="en_US").name == name_en
+                        and record.with_context(lang=lang).name == name_en
+                    ):
+                        record.with_context(lang=lang).name = name
+
+    @api.model
+    def _get_default_credit_collection_names(self, company):
+        """The names of the shipped policy, its three levels and the plan
+        templates, in the context's language."""
+        policy_vals = self._prepare_default_credit_collection_policy_vals(company)
+        return [
+            policy_vals["name"],
+            *(command[2]["name"] for command in policy_vals["level_ids"]),
+            *(
+                vals["name"]
+                for vals in self._prepare_default_credit_collection_plan_templates_vals(
+                    company
+                )
+            ),
+        ]
+
+    def _get_default_credit_collection_records(self):
+        """The company's records the default names belong to (empty where there
+        is none), in the order of ``_get_default_credit_collection_names``, and
+        those names in English."""
+        self.ensure_one()
+        names_en = self.with_context(lang="en_US")._get_default_credit_collection_names(
+            self
+        )
+        policy = self.credit_collection_policy_id.sudo()
+        levels = policy.level_ids.sorted("sequence")
+        templates = (
+            self.env["credit.collection.plan.template"]
+            .sudo()
+            .with_context(lang="en_US", active_test=False)
+            .search([("company_id", "=", self.id), ("name", "in", names_en[4:])])
+        )
+        by_name = {template.name: template for template in templates}
+        records = [policy]
+        records += [levels[index : index + 1] for index in range(3)]
+        records += [by_name.get(name, templates.browse()) for name in names_en[4:]]
+        return records, names_en
+
     @api.model
     def _prepare_default_credit_collection_plan_templates_vals(self, company):
         """3 monthly installments for small debts, 6 with a down payment, 12 with
@@ -540,7 +596,7 @@ class ResCompany(models.Model):
             "recovered": recovered_overdue,
             "paid_late": paid_late,
             "costs": self.currency_id.round(costs),
-            "cost_per_recovered": round(costs / paid_late * 100, 4)
+            "cost_per_recovered": round(costs / paid_late * 100, 2)
             if paid_late
             else None,
         }

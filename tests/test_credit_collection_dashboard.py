@@ -39,7 +39,7 @@ class TestCreditCollectionDashboard(CreditCollectionCommon):
         self.assertEqual(effectiveness["cei"], 66.67)
         self.assertIsNone(effectiveness["recovery_rate"], "nothing overdue on 1 Jan")
         self.assertEqual(effectiveness["costs"], 0.10)
-        # A was paid 35 days late: 0.10 / 1,000 = 0.01 %
+        # A was paid 35 days late: 0.10 / 1,000 = 0.01 %; 2 decimals like the CEI
         self.assertEqual(effectiveness["paid_late"], 1000.0)
         self.assertEqual(effectiveness["cost_per_recovered"], 0.01)
         later = company._get_credit_collection_effectiveness(

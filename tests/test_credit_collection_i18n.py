@@ -85,3 +85,33 @@ class TestCreditCollectionItalian(CreditCollectionCommon):
         with freeze_time("2024-02-05"):
             run = self.run_on("2024-02-05")
         return run.event_ids.filtered(lambda e: e.plan_id)
+
+    def test_language_installed_later_names_the_shipped_records(self):
+        company = self.env["res.company"].create({"name": "Nuova Meccanica SRL"})
+        policy = company.credit_collection_policy_id
+        first_level = policy.level_ids.sorted("sequence")[0]
+        template = self.env["credit.collection.plan.template"].search(
+            [("company_id", "=", company.id)], order="id", limit=1
+        )
+        # as if Italian had been installed after the company was made
+        for record in (policy, first_level, template):
+            english = record.with_context(lang="en_US").name
+            record.with_context(lang="it_IT").name = english
+        renamed = policy.level_ids.sorted("sequence")[1]
+        renamed.with_context(lang="en_US").name = "Our own second step"
+        renamed.with_context(lang="it_IT").name = "Our own second step"
+        self.env["ir.module.module"].search(
+            [("name", "=", "account_credit_collection")]
+        )._update_translations(filter_lang=["it_IT"])
+        self.assertEqual(
+            [
+                record.with_context(lang="it_IT").name
+                for record in (policy, first_level, template)
+            ],
+            ["Solleciti standard", "Primo sollecito", "3 rate mensili"],
+        )
+        self.assertEqual(
+            renamed.with_context(lang="it_IT").name,
+            "Our own second step",
+            "a name the user changed is left alone",
+        )

@@ -109,6 +109,24 @@ class TestCreditCollectionInterest(CreditCollectionCommon):
         with self.assertRaisesRegex(UserError, "not claimed on an interest claim"):
             self.claim(second, "2024-12-31")
 
+    def test_claim_speaks_the_customers_language(self):
+        self.env["res.lang"]._activate_lang("it_IT")
+        self.customer.lang = "it_IT"
+        invoice = self.create_invoice(self.customer, 10000.0, "2024-03-31")
+        self.pay(invoice, 10000.0, "2024-05-30")
+        claim = self.claim(invoice, "2024-06-30", compensation=True)
+        self.assertEqual(
+            claim.invoice_line_ids.mapped("name"),
+            [
+                (
+                    f"Interessi di mora su {invoice.name} dal 01/04/2024 al "
+                    "30/05/2024 (60 giorni)"
+                ),
+                f"Risarcimento dei costi di recupero su {invoice.name}",
+            ],
+        )
+        self.assertEqual(claim.amount_total, 245.48, "205.48 + 40.00")
+
     def test_one_claim_invoice_per_customer(self):
         first = self.create_invoice(self.customer, 1000.0, "2024-01-31")
         second = self.create_invoice(self.customer, 2000.0, "2024-02-29")

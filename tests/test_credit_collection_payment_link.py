@@ -121,7 +121,7 @@ class TestCreditCollectionPaymentLink(
         self.assertEqual((old | recent).mapped("payment_state"), ["paid", "paid"])
         self.assertEqual(transaction.payment_id.amount, 150.0)
         page = self.url_open(f"/cc/{event.short_code}?status=1")
-        self.assertIn("Nothing is due", page.text)
+        self.assertIn("your payment is received", page.text)
 
     def test_partial_payment_of_a_reminder_goes_to_the_oldest_invoice(self):
         old = self.create_invoice(self.customer, 100.0, "2024-01-01")

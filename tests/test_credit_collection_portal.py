@@ -337,6 +337,15 @@ class TestCreditCollectionPortalActions(CreditCollectionPortalCommon, HttpCase):
         self.assertIn("Enter a valid date", response.text)
 
     def test_dispute_blocks_dunning_and_tasks_the_responsible(self):
+        # the form the customer fills in has the box for the reason
+        form = self.url_open(
+            f"/my/collection/invoice/{self.recent.id}/dispute{self.token_query()}"
+        )
+        self.assertEqual(form.status_code, 200)
+        self.assertEqual(
+            len(html.fromstring(form.text).xpath("//form//textarea[@name='reason']")),
+            1,
+        )
         response = self.submit(
             f"/my/collection/invoice/{self.recent.id}/dispute",
             {"reason": "The goods arrived damaged"},
