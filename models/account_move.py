@@ -121,7 +121,8 @@ class AccountMove(models.Model):
         string="Margin",
         currency_field="company_currency_id",
         copy=False,
-        readonly=True,
+        compute="_compute_credit_collection_margin",
+        store=True,
         help="What the sale earned, in company currency, stored when the invoice is "
         "posted: its sales price minus the cost of its products (or the company's "
         "default margin when its products have no cost).",
@@ -225,6 +226,18 @@ class AccountMove(models.Model):
     def _compute_credit_collection_event_count(self):
         for move in self:
             move.credit_collection_event_count = len(move.credit_collection_event_ids)
+
+    @api.depends("state")
+    def _compute_credit_collection_margin(self):
+        # on posting only (a stored computation rather than a write, which costs
+        # an invoice's full write): later product cost changes do not rewrite it
+        for move in self:
+            if move.move_type == "out_invoice" and move.state == "posted":
+                move.credit_collection_margin = (
+                    move._get_credit_collection_margin_value()
+                )
+            else:
+                move.credit_collection_margin = 0.0
 
     def _compute_credit_collection_cost(self):
         costs = self._get_credit_collection_costs()
@@ -378,8 +391,11 @@ class AccountMove(models.Model):
         """{receivable line: interest periods not yet claimed up to date_to}."""
         self.ensure_one()
         periods = {}
+        rate_of = self.company_id._get_credit_collection_interest_rate_of()
         for line in self._get_credit_collection_lines(open_only=False):
-            line_periods = line._get_credit_collection_interest_periods(date_to)
+            line_periods = line._get_credit_collection_interest_periods(
+                date_to, rate_of
+            )
             if line_periods:
                 periods[line] = line_periods
         return periods
@@ -549,7 +565,7 @@ class AccountMove(models.Model):
         )
         return {move.id: amount for move, amount in groups}
 
-    def _compute_credit_collection_margin_value(self):
+    def _get_credit_collection_margin_value(self):
         """Sales price minus product cost, in company currency (the default margin
         percentage of the untaxed amount when no product has a cost)."""
         self.ensure_one()
@@ -557,26 +573,18 @@ class AccountMove(models.Model):
             lambda line: line.display_type == "product"
         )
         revenue = -sum(product_lines.mapped("balance"))
-        costed = product_lines.filtered(lambda line: line.product_id.standard_price)
+        costed = product_lines.filtered(
+            lambda line: line.product_id.with_company(self.company_id).standard_price
+        )
         if not costed:
             percent = self.company_id.credit_collection_default_margin_percent
             return self.company_currency_id.round(revenue * percent / 100)
         cost = sum(
-            line.product_id.uom_id._compute_quantity(
-                line.quantity, line.product_id.uom_id
-            )
-            * line.product_id.standard_price
+            line.product_uom_id._compute_quantity(line.quantity, line.product_id.uom_id)
+            * line.product_id.with_company(self.company_id).standard_price
             for line in costed
         )
         return self.company_currency_id.round(revenue - cost)
-
-    def _post(self, soft=True):
-        posted = super()._post(soft=soft)
-        for move in posted.filtered(lambda m: m.move_type == "out_invoice"):
-            move.credit_collection_margin = (
-                move._compute_credit_collection_margin_value()
-            )
-        return posted
 
     def _show_credit_collection_pay_block(self):
         """Whether the invoice PDF carries the "Pay online" block."""

@@ -48,10 +48,11 @@ class AccountMoveLine(models.Model):
         "installment: a new claim starts the day after.",
     )
 
-    def _get_credit_collection_interest_periods(self, date_to):
+    def _get_credit_collection_interest_periods(self, date_to, rate_of=None):
         """The periods of late-payment interest of this receivable line not yet
         claimed, up to ``date_to``: its amount, lowered by each payment or credit
-        note from the day after its date."""
+        note from the day after its date. ``rate_of``: the company's rates, when
+        the caller has them already."""
         self.ensure_one()
         company = self.company_id
         if not self.date_maturity:
@@ -67,7 +68,7 @@ class AccountMoveLine(models.Model):
             payments,
             max(first_day, claimed_to + ONE_DAY) if claimed_to else first_day,
             date_to,
-            company._get_credit_collection_interest_rate_of(),
+            rate_of or company._get_credit_collection_interest_rate_of(),
             single_rate_from=first_day
             if company.credit_collection_interest_mode == "single"
             else None,
