@@ -80,7 +80,7 @@ registry.category("web_tour.tours").add("credit_collection_portal_pay_installmen
         },
         {
             content: "Back on the payment link: the installment is paid",
-            trigger: ".o_credit_collection_payment_status [name='nothing_due']",
+            trigger: ".o_credit_collection_payment_status [name='paid']",
             timeout: 30000,
         },
     ],
