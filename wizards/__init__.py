@@ -1,3 +1,4 @@
+from . import credit_collection_invoice_wizard
 from . import credit_collection_dispute
 from . import credit_collection_promise
 from . import credit_collection_send

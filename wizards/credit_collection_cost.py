@@ -1,6 +1,6 @@
 # Copyright 2026 account_credit_collection authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import Command, api, fields, models
+from odoo import Command, fields, models
 from odoo.exceptions import ValidationError
 
 COST_KINDS = [
@@ -15,27 +15,14 @@ class CreditCollectionCost(models.TransientModel):
 
     _name = "credit.collection.cost"
     _description = "Add a Collection Cost"
+    _inherit = ["credit.collection.invoice.wizard"]
 
-    move_ids = fields.Many2many("account.move", string="Invoices", required=True)
-    company_id = fields.Many2one("res.company", compute="_compute_company_id")
     currency_id = fields.Many2one(related="company_id.currency_id")
     kind = fields.Selection(COST_KINDS, required=True, default="legal")
     date = fields.Date(required=True, default=fields.Date.context_today)
     amount = fields.Monetary(required=True, help="In company currency.")
     note = fields.Char(string="Description", required=True)
     attachment_ids = fields.Many2many("ir.attachment", string="Documents")
-
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        if self.env.context.get("active_model") == "account.move":
-            values["move_ids"] = [Command.set(self.env.context.get("active_ids", []))]
-        return values
-
-    @api.depends("move_ids")
-    def _compute_company_id(self):
-        for wizard in self:
-            wizard.company_id = wizard.move_ids.company_id[:1]
 
     def action_add(self):
         self.ensure_one()

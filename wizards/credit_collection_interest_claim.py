@@ -9,9 +9,8 @@ class CreditCollectionInterestClaim(models.TransientModel):
 
     _name = "credit.collection.interest.claim"
     _description = "Claim Late-Payment Interest"
+    _inherit = ["credit.collection.invoice.wizard"]
 
-    move_ids = fields.Many2many("account.move", string="Invoices", required=True)
-    company_id = fields.Many2one("res.company", compute="_compute_company_id")
     date = fields.Date(
         string="Interest To",
         required=True,
@@ -27,20 +26,6 @@ class CreditCollectionInterestClaim(models.TransientModel):
         "has not had it yet.",
     )
     preview = fields.Html(compute="_compute_preview", sanitize=False)
-
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        if self.env.context.get("active_model") == "account.move":
-            values["move_ids"] = [
-                fields.Command.set(self.env.context.get("active_ids", []))
-            ]
-        return values
-
-    @api.depends("move_ids")
-    def _compute_company_id(self):
-        for wizard in self:
-            wizard.company_id = wizard.move_ids.company_id[:1]
 
     @api.depends("company_id")
     def _compute_with_compensation(self):

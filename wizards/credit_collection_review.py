@@ -1,6 +1,6 @@
 # Copyright 2026 account_credit_collection authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import Command, api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 DECISIONS = [
@@ -17,17 +17,10 @@ class CreditCollectionReview(models.TransientModel):
 
     _name = "credit.collection.review"
     _description = "Decide on a Cost Review"
+    _inherit = ["credit.collection.invoice.wizard"]
 
-    move_ids = fields.Many2many("account.move", string="Invoices", required=True)
     decision = fields.Selection(DECISIONS, required=True, default="continue")
     note = fields.Char()
-
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        if self.env.context.get("active_model") == "account.move":
-            values["move_ids"] = [Command.set(self.env.context.get("active_ids", []))]
-        return values
 
     def action_apply(self):
         self.ensure_one()

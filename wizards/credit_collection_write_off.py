@@ -10,9 +10,8 @@ class CreditCollectionWriteOff(models.TransientModel):
 
     _name = "credit.collection.write.off"
     _description = "Write Off as Bad Debt"
+    _inherit = ["credit.collection.invoice.wizard"]
 
-    move_ids = fields.Many2many("account.move", string="Invoices", required=True)
-    company_id = fields.Many2one("res.company", compute="_compute_company_id")
     account_id = fields.Many2one(
         "account.account",
         string="Bad Debt Account",
@@ -32,18 +31,6 @@ class CreditCollectionWriteOff(models.TransientModel):
     )
     date = fields.Date(required=True, default=fields.Date.context_today)
     reason = fields.Char(required=True)
-
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        if self.env.context.get("active_model") == "account.move":
-            values["move_ids"] = [Command.set(self.env.context.get("active_ids", []))]
-        return values
-
-    @api.depends("move_ids")
-    def _compute_company_id(self):
-        for wizard in self:
-            wizard.company_id = wizard.move_ids.company_id[:1]
 
     @api.depends("company_id")
     def _compute_journal_id(self):
